@@ -1,0 +1,6 @@
+package org.dermconsent.rest;
+
+import org.dermconsent.support.H2ServerTest;
+
+@H2ServerTest
+class H2ResourceRoundTripTest extends ResourceRoundTripSuite {}

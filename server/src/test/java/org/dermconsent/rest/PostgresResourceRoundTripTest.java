@@ -1,0 +1,6 @@
+package org.dermconsent.rest;
+
+import org.dermconsent.support.PostgresServerTest;
+
+@PostgresServerTest
+class PostgresResourceRoundTripTest extends ResourceRoundTripSuite {}
