@@ -1,0 +1,26 @@
+package org.dermconsent.consent;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One precomputed permission of one image: {@code purpose} is permitted to {@code actor} from
+ * {@code validFrom} (inclusive) until {@code validTo} (exclusive). This is the row the server stores
+ * and joins against in SQL.
+ *
+ * @param purpose   a concrete use
+ * @param actor     a reference named somewhere in the governing consent, or null for every actor the
+ *                  consent does not name (and for requests without an actor)
+ * @param validFrom null = since ever
+ * @param validTo   null = for ever
+ */
+public record Grant(ImageUse purpose, String actor, Instant validFrom, Instant validTo) {
+
+    public Grant {
+        Objects.requireNonNull(purpose, "purpose");
+    }
+
+    public boolean covers(Instant time) {
+        return (validFrom == null || !time.isBefore(validFrom)) && (validTo == null || time.isBefore(validTo));
+    }
+}
