@@ -150,6 +150,7 @@ abstract class ResourceRoundTripSuite extends FhirApi {
 				+ "\"category\":[{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"59284-0\"}]},"
 				+ "{\"coding\":[{\"system\":\"https://dermconsent.org/fhir/CodeSystem/consent-category\",\"code\":\"derm-image-use\"}]}],"
 				+ "\"patient\":{\"reference\":\"Patient/" + patientId + "\"},\"dateTime\":\"2026-01-15T10:00:00Z\","
+				+ "\"policyRule\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"OPTIN\"}]},"
 				+ "\"provision\":{\"type\":\"deny\",\"provision\":[{\"type\":\"permit\","
 				+ "\"purpose\":[{\"system\":\"https://dermconsent.org/fhir/CodeSystem/image-use\",\"code\":\"ai-training\"}],"
 				+ "\"securityLabel\":[{\"system\":\"https://dermconsent.org/fhir/CodeSystem/identifiability\",\"code\":\"deidentified\"}]}]}}";

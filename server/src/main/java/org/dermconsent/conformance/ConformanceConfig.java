@@ -1,0 +1,53 @@
+package org.dermconsent.conformance;
+
+import ca.uhn.fhir.batch2.config.Batch2JobRegisterer;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Installs DermConsent's profiles and terminology at startup, before the server takes requests. */
+@Configuration
+public class ConformanceConfig {
+
+	@Bean
+	public ConformanceResourceInstaller conformanceResourceInstaller(
+			FhirContext fhirContext, DaoRegistry daoRegistry, ISearchParamRegistry searchParamRegistry) {
+		return new ConformanceResourceInstaller(fhirContext, daoRegistry, searchParamRegistry);
+	}
+
+	/** Runs just before the web server starts (which is the last lifecycle phase). */
+	@Bean
+	public SmartLifecycle conformancePackageInstallation(
+			ConformanceResourceInstaller installer, Batch2JobRegisterer batchJobs) {
+		return new SmartLifecycle() {
+			private volatile boolean running;
+
+			@Override
+			public void start() {
+				// a stored SearchParameter schedules a reindex job, whose definition must be known first
+				batchJobs.start();
+				ConformancePackage dermconsent = ConformancePackage.fromClasspath();
+				installer.install(dermconsent.id(), dermconsent.conformanceResources());
+				running = true;
+			}
+
+			@Override
+			public void stop() {
+				running = false;
+			}
+
+			@Override
+			public boolean isRunning() {
+				return running;
+			}
+
+			@Override
+			public int getPhase() {
+				return Integer.MAX_VALUE - 1024;
+			}
+		};
+	}
+}

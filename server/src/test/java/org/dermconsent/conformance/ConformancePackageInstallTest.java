@@ -1,0 +1,58 @@
+package org.dermconsent.conformance;
+
+import org.dermconsent.support.FhirApi;
+import org.dermconsent.support.H2ServerTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * Installing the package is what every startup does; doing it again must not duplicate anything,
+ * and a new release of a resource must replace the old one.
+ */
+@H2ServerTest
+class ConformancePackageInstallTest extends FhirApi {
+
+	private static final String IMAGE_USE = "https://dermconsent.org/fhir/CodeSystem/image-use";
+
+	@Autowired
+	ConformanceResourceInstaller installer;
+
+	@Test
+	void reinstallingOnRestartChangesNothing() {
+		ConformancePackage dermconsent = ConformancePackage.fromClasspath();
+		String versionBefore = fhir().get("/CodeSystem/image-use").path("meta.versionId");
+
+		ConformanceResourceInstaller.InstallReport report = installer.install(dermconsent.id(), dermconsent.conformanceResources());
+
+		assertThat(report.created()).isZero();
+		assertThat(report.updated()).isZero();
+		assertThat(report.unchanged()).isEqualTo(dermconsent.conformanceResources().size());
+		fhir().get("/CodeSystem?url=" + IMAGE_USE).then().body("total", equalTo(1));
+		fhir().get("/CodeSystem/image-use").then().body("meta.versionId", equalTo(versionBefore));
+	}
+
+	@Test
+	void aNewVersionReplacesTheStoredResource() {
+		ConformancePackage dermconsent = ConformancePackage.fromClasspath();
+		String imageUse = dermconsent.conformanceResources().stream()
+				.filter(json -> json.matches("(?s).*\"url\"\\s*:\\s*\"" + IMAGE_USE + "\".*"))
+				.findFirst().orElseThrow();
+		String nextRelease = imageUse.replaceFirst("\"version\"\\s*:\\s*\"0\\.1\\.0\"", "\"version\": \"0.1.1-test\"");
+		assertThat(nextRelease).isNotEqualTo(imageUse);
+		try {
+			ConformanceResourceInstaller.InstallReport report = installer.install(dermconsent.id(), List.of(nextRelease));
+
+			assertThat(report.updated()).isEqualTo(1);
+			fhir().get("/CodeSystem?url=" + IMAGE_USE).then().body("total", equalTo(1))
+					.body("entry[0].resource.version", equalTo("0.1.1-test"));
+		} finally {
+			installer.install(dermconsent.id(), List.of(imageUse));
+		}
+		fhir().get("/CodeSystem?url=" + IMAGE_USE).then().body("entry[0].resource.version", equalTo("0.1.0"));
+	}
+}

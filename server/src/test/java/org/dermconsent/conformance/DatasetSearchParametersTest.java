@@ -1,0 +1,57 @@
+package org.dermconsent.conformance;
+
+import org.dermconsent.support.DermExamples;
+import org.dermconsent.support.FhirApi;
+import org.dermconsent.support.H2ServerTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+/** The search parameters research platforms use to curate image datasets. */
+@H2ServerTest
+class DatasetSearchParametersTest extends FhirApi {
+
+	@BeforeEach
+	void storeExamples() {
+		for (Path example : DermExamples.valid()) {
+			String json = DermExamples.read(example);
+			fhir().body(json).put("/" + DermExamples.resourceType(json) + "/" + DermExamples.id(json))
+					.then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+		}
+	}
+
+	@Test
+	void mediaByImageType() {
+		fhir().get("/Media?image-type=https://dermconsent.org/fhir/CodeSystem/image-type|dermoscopic").then().statusCode(200)
+				.body("entry.resource.id", hasItem("derm-dermoscopic"))
+				.body("entry.resource.id", not(hasItem("derm-clinical-photo")));
+	}
+
+	@Test
+	void mediaByIdentifiability() {
+		fhir().get("/Media?identifiability=deidentified").then().statusCode(200)
+				.body("entry.resource.id", hasItem("derm-dermoscopic-deidentified"))
+				.body("entry.resource.id", not(hasItem("derm-dermoscopic")));
+		fhir().get("/Media?_security=https://dermconsent.org/fhir/CodeSystem/identifiability|deidentified").then()
+				.body("entry.resource.id", hasItem("derm-dermoscopic-deidentified"))
+				.body("entry.resource.id", not(hasItem("derm-dermoscopic")));
+	}
+
+	@Test
+	void mediaByBodySiteAndFitzpatrickType() {
+		fhir().get("/Media?site=http://snomed.info/sct|77568009").then().statusCode(200)
+				.body("entry.resource.id", hasItem("derm-dermoscopic"));
+		fhir().get("/Media?fitzpatrick-skin-type=C74570").then().statusCode(200)
+				.body("entry.resource.id", hasItem("derm-dermoscopic"));
+	}
+
+	@Test
+	void consentByPurposeOfNestedProvisions() {
+		fhir().get("/Consent?derm-purpose=https://dermconsent.org/fhir/CodeSystem/image-use|ai-training").then().statusCode(200)
+				.body("entry.resource.id", hasItem("derm-consent-typical"));
+	}
+}
