@@ -1,0 +1,53 @@
+package org.dermconsent.consent.fhir;
+
+import org.dermconsent.consent.Identifiability;
+import org.dermconsent.consent.ImageFacts;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Media;
+import org.hl7.fhir.r4.model.Reference;
+
+import java.util.Optional;
+
+/** What the consent core needs to know about a stored Media: its identifiability and its source. */
+public final class FhirImageFacts {
+
+	public static final String DERIVED_FROM_MEDIA = "https://dermconsent.org/fhir/StructureDefinition/derived-from-media";
+
+	private FhirImageFacts() {}
+
+	public static ImageFacts of(Media media) {
+		return new ImageFacts(
+				"Media/" + media.getIdElement().getIdPart(),
+				identifiability(media).orElse(null),
+				sourceMedia(media).orElse(null));
+	}
+
+	/** No label, an unknown code, or two different labels all leave it null: the core then fails closed (identifiable). */
+	static Optional<Identifiability> identifiability(Media media) {
+		Identifiability found = null;
+		for (Coding label : media.getMeta().getSecurity()) {
+			if (Identifiability.SYSTEM.equals(label.getSystem())) {
+				Optional<Identifiability> code = Identifiability.find(label.getCode());
+				if (code.isEmpty() || (found != null && found != code.get())) {
+					return Optional.empty();
+				}
+				found = code.get();
+			}
+		}
+		return Optional.ofNullable(found);
+	}
+
+	public static Optional<String> sourceMedia(Media media) {
+		return Optional.ofNullable(media.getExtensionByUrl(DERIVED_FROM_MEDIA))
+				.filter(extension -> extension.getValue() instanceof Reference)
+				.map(extension -> ((Reference) extension.getValue()).getReferenceElement())
+				.filter(reference -> reference.hasIdPart())
+				.map(reference -> "Media/" + reference.getIdPart());
+	}
+
+	public static Optional<String> patient(Media media) {
+		return Optional.of(media.getSubject().getReferenceElement())
+				.filter(reference -> "Patient".equals(reference.getResourceType()) && reference.hasIdPart())
+				.map(reference -> "Patient/" + reference.getIdPart());
+	}
+}
