@@ -31,6 +31,7 @@ public class ConformanceConfig {
 				batchJobs.start();
 				ConformancePackage dermconsent = ConformancePackage.fromClasspath();
 				installer.install(dermconsent.id(), dermconsent.conformanceResources());
+				installer.install("dermconsent server search parameters", ServerSearchParameters.json());
 				running = true;
 			}
 

@@ -36,12 +36,14 @@ public class RequestPurpose {
 		request.getUserData().put(USER_DATA_KEY, purpose);
 	}
 
-	/** The resolved purpose of a request that went through {@link #resolve}. */
+	/**
+	 * The purpose of a request. Batch and transaction entries are sub-requests that never passed
+	 * {@link #resolve}; they carry their parent's headers and are resolved here on first use.
+	 */
 	public static ImageUse of(RequestDetails request) {
-		Object purpose = request.getUserData().get(USER_DATA_KEY);
-		if (purpose == null) {
-			throw new IllegalStateException("request purpose was not resolved");
+		if (!request.getUserData().containsKey(USER_DATA_KEY)) {
+			new RequestPurpose().resolve(request);
 		}
-		return (ImageUse) purpose;
+		return (ImageUse) request.getUserData().get(USER_DATA_KEY);
 	}
 }

@@ -2,7 +2,6 @@ package org.dermconsent.consent.fhir;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
-import org.dermconsent.enforcement.RequestPurpose;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -26,12 +25,5 @@ public class ImageConsentConfig {
 		ImageConsentOperations operations = new ImageConsentOperations(daoRegistry, decisions);
 		fhirRestfulServer.registerProvider(operations);
 		return operations;
-	}
-
-	@Bean
-	public RequestPurpose requestPurpose(RestfulServer fhirRestfulServer) {
-		RequestPurpose requestPurpose = new RequestPurpose();
-		fhirRestfulServer.registerInterceptor(requestPurpose);
-		return requestPurpose;
 	}
 }

@@ -7,12 +7,14 @@ import org.dermconsent.consent.AccessRequest;
 import org.dermconsent.consent.ConsentDecider;
 import org.dermconsent.consent.ConsentSummary;
 import org.dermconsent.consent.Decision;
-import org.dermconsent.consent.ImageFacts;
+import org.dermconsent.consent.ImageConsent;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Media;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Answers "may this image be used for this request?" from what is stored: the Media, its source if
@@ -29,21 +31,36 @@ public class ImageConsentDecisions {
 		this.consents = consents;
 	}
 
-	/** Decides for a stored Media; a Media without a patient subject has nobody to consent and is denied. */
+	/** Decides for a stored Media; a Media without a patient subject has nobody to consent for it. */
 	public Decision decide(Media image, AccessRequest request) {
-		ImageFacts facts = FhirImageFacts.of(image);
-		List<org.dermconsent.consent.ImageConsent> governing = consentsGoverning(image);
-		return decider.decide(facts, governing, request);
+		return batch().decide(image, request);
+	}
+
+	/** For deciding many images at once: each patient's consents are read only once. */
+	public Batch batch() {
+		return new Batch();
 	}
 
 	public ConsentSummary summary(String patientReference, Instant at) {
 		return ConsentSummary.of(consents.of(patientReference), at, decider);
 	}
 
-	private List<org.dermconsent.consent.ImageConsent> consentsGoverning(Media image) {
-		Media subjectSource = FhirImageFacts.sourceMedia(image)
-				.map(source -> media.read(new IdType(source), new SystemRequestDetails()))
-				.orElse(image);
-		return FhirImageFacts.patient(subjectSource).map(consents::of).orElse(List.of());
+	public final class Batch {
+		private final Map<String, List<ImageConsent>> consentsByPatient = new HashMap<>();
+
+		private Batch() {}
+
+		public Decision decide(Media image, AccessRequest request) {
+			return decider.decide(FhirImageFacts.of(image), consentsGoverning(image), request);
+		}
+
+		private List<ImageConsent> consentsGoverning(Media image) {
+			Media subjectSource = FhirImageFacts.sourceMedia(image)
+					.map(source -> media.read(new IdType(source), new SystemRequestDetails()))
+					.orElse(image);
+			return FhirImageFacts.patient(subjectSource)
+					.map(patient -> consentsByPatient.computeIfAbsent(patient, consents::of))
+					.orElse(List.of());
+		}
 	}
 }

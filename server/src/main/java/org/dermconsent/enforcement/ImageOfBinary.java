@@ -1,0 +1,46 @@
+package org.dermconsent.enforcement;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.UriParam;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Media;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The images whose bytes a Binary holds: the Media named by its securityContext, and every Media
+ * whose content.url points at it. Image bytes are disclosed only as their Media would be.
+ */
+public class ImageOfBinary {
+
+	/** Server-internal search parameter on Media.content.url (see dermconsent/server/). */
+	static final String CONTENT_URL = "content-url";
+
+	private final IFhirResourceDao<Media> media;
+
+	public ImageOfBinary(DaoRegistry daoRegistry) {
+		this.media = daoRegistry.getResourceDao(Media.class);
+	}
+
+	public List<Media> imagesOf(Binary binary) {
+		List<Media> images = new ArrayList<>();
+		if (binary.hasSecurityContext() && "Media".equals(binary.getSecurityContext().getReferenceElement().getResourceType())) {
+			images.add(media.read(new IdType(binary.getSecurityContext().getReference()).toUnqualifiedVersionless(),
+					new SystemRequestDetails()));
+		}
+		String binaryId = binary.getIdElement().getIdPart();
+		SearchParameterMap query = SearchParameterMap.newSynchronous()
+				.add(CONTENT_URL, new UriParam("Binary/" + binaryId));
+		media.searchForResources(query, new SystemRequestDetails()).forEach(found -> images.add((Media) found));
+		return images;
+	}
+
+	public static boolean holdsAnImage(Binary binary) {
+		return binary.hasContentType() && binary.getContentType().toLowerCase().startsWith("image/");
+	}
+}

@@ -1,0 +1,174 @@
+package org.dermconsent.enforcement;
+
+import io.restassured.specification.RequestSpecification;
+import org.dermconsent.support.FhirApi;
+import org.dermconsent.support.H2ServerTest;
+import org.dermconsent.support.TestImages;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Base64;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+/**
+ * A patient who allows de-identified AI training only. For an AI-training request, the identifiable
+ * photo and its bytes must not come out of any path; its de-identified derivative may.
+ */
+@H2ServerTest
+class DisclosurePathsTest extends FhirApi {
+
+	private static final String IDENTIFIABILITY = "https://dermconsent.org/fhir/CodeSystem/identifiability";
+	private static final String IMAGE_USE = "https://dermconsent.org/fhir/CodeSystem/image-use";
+
+	private String patient;
+	private String photo;
+	private String photoBytes;
+	private String derivative;
+	private String derivativeBytes;
+
+	@BeforeEach
+	void patientWithPhotoAndDerivative() {
+		patient = create("Patient", "{\"resourceType\":\"Patient\"," + metaWithTestTag() + "}");
+		create("Consent", consentAllowingDeidentifiedAiTraining());
+		photoBytes = createBinary(null);
+		photo = create("Media", media("identifiable", "Binary/" + photoBytes, ""));
+		derivative = create("Media", media("deidentified", null,
+				",\"extension\":[{\"url\":\"https://dermconsent.org/fhir/StructureDefinition/derived-from-media\","
+						+ "\"valueReference\":{\"reference\":\"Media/" + photo + "\"}}]"));
+		derivativeBytes = createBinary("Media/" + derivative);
+	}
+
+	@Test
+	void readOfDeniedImageIsForbidden() {
+		aiTraining().get("/Media/" + photo).then().statusCode(403)
+				.body("resourceType", equalTo("OperationOutcome"))
+				.body("issue[0].diagnostics", containsString("consent"));
+		aiTraining().get("/Media/" + photo + "/_history/1").then().statusCode(403);
+		aiTraining().get("/Media/" + derivative).then().statusCode(200);
+	}
+
+	@Test
+	void clinicalCareStillSeesEverything() {
+		fhir().get("/Media/" + photo).then().statusCode(200);
+		fhir().get("/Media?subject=Patient/" + patient).then().body("entry.resource.id", hasItem(photo));
+		raw().accept("image/jpeg").get("/Binary/" + photoBytes).then().statusCode(200);
+	}
+
+	@Test
+	void searchLeavesDeniedImagesOut() {
+		aiTraining().get("/Media?subject=Patient/" + patient).then().statusCode(200)
+				.body("entry.resource.id", hasItem(derivative))
+				.body("entry.resource.id", not(hasItem(photo)));
+		aiTraining().get("/Media?subject=Patient/" + patient + "&_elements=id").then()
+				.body("entry.resource.id", not(hasItem(photo)));
+		aiTraining().get("/Media?subject=Patient/" + patient + "&_summary=true").then()
+				.body("entry.resource.id", not(hasItem(photo)));
+	}
+
+	@Test
+	void historyLeavesDeniedImagesOut() {
+		aiTraining().get("/Media/" + photo + "/_history").then().statusCode(200)
+				.body("entry.resource.id", not(hasItem(photo)));
+		aiTraining().get("/Media/_history?_count=50").then().statusCode(200)
+				.body("entry.resource.id", not(hasItem(photo)));
+		aiTraining().get("/_history?_count=50").then().statusCode(200)
+				.body("entry.resource.id", not(hasItem(photo)));
+	}
+
+	@Test
+	void includesLeaveDeniedImagesOut() {
+		aiTraining().get("/Patient?_id=" + patient + "&_revinclude=Media:subject").then().statusCode(200)
+				.body("entry.resource.id", hasItem(derivative))
+				.body("entry.resource.id", not(hasItem(photo)));
+		aiTraining().get("/Media?_id=" + derivative + "&_include=Media:subject&_include:iterate=Patient:link").then()
+				.statusCode(200).body("entry.resource.id", hasItem(patient));
+	}
+
+	@Test
+	void everythingLeavesDeniedImagesOut() {
+		aiTraining().get("/Patient/" + patient + "/$everything").then().statusCode(200)
+				.body("entry.resource.id", hasItem(derivative))
+				.body("entry.resource.id", not(hasItem(photo)));
+	}
+
+	@Test
+	void batchGetEntriesAreEnforced() {
+		String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+				+ "{\"request\":{\"method\":\"GET\",\"url\":\"Media/" + photo + "\"}},"
+				+ "{\"request\":{\"method\":\"GET\",\"url\":\"Media/" + derivative + "\"}},"
+				+ "{\"request\":{\"method\":\"GET\",\"url\":\"Media?subject=Patient/" + patient + "\"}}]}";
+		aiTraining().body(batch).post("/").then().statusCode(200)
+				.body("entry[0].response.status", startsWith("403"))
+				.body("entry[1].response.status", startsWith("200"))
+				.body("entry[2].resource.entry.resource.id", not(hasItem(photo)));
+	}
+
+	@Test
+	void imageBytesFollowTheirImage() {
+		aiTraining().accept("image/jpeg").get("/Binary/" + photoBytes).then().statusCode(403);
+		aiTraining().get("/Binary/" + photoBytes).then().statusCode(403);
+		aiTraining().get("/Binary/" + derivativeBytes).then().statusCode(200);
+	}
+
+	@Test
+	void imageBytesWithoutAnImageAreForCareOnly() {
+		String orphan = createBinary(null);
+		aiTraining().get("/Binary/" + orphan).then().statusCode(403);
+		fhir().get("/Binary/" + orphan).then().statusCode(200);
+	}
+
+	@Test
+	void graphqlIsNotAvailable() {
+		aiTraining().queryParam("query", "{MediaList{id}}").get("/$graphql").then()
+				.statusCode(greaterThanOrEqualTo(400)).statusCode(lessThan(500));
+	}
+
+	@Test
+	void everyResultOfASearchForTrainingIsPermitted() {
+		aiTraining().get("/Media?_tag=" + tagQuery()).then().statusCode(200)
+				.body("entry.resource.meta.security.flatten().code", everyItem(equalTo("deidentified")));
+	}
+
+	private RequestSpecification aiTraining() {
+		return fhir().header("X-Purpose-Of-Use", "ai-training");
+	}
+
+	private String create(String type, String json) {
+		return fhir().body(json).post("/" + type).then().statusCode(201).extract().path("id");
+	}
+
+	private String createBinary(String securityContext) {
+		String context = securityContext == null ? "" : ",\"securityContext\":{\"reference\":\"" + securityContext + "\"}";
+		return create("Binary", "{\"resourceType\":\"Binary\",\"contentType\":\"image/jpeg\",\"data\":\""
+				+ Base64.getEncoder().encodeToString(TestImages.jpeg(8, 8)) + "\"" + context + "}");
+	}
+
+	private String media(String identifiability, String url, String extraFields) {
+		String content = url == null ? "\"data\":\"" + Base64.getEncoder().encodeToString(TestImages.jpeg(4, 4)) + "\""
+				: "\"url\":\"" + url + "\"";
+		return "{\"resourceType\":\"Media\",\"meta\":{\"tag\":[{\"system\":\"urn:dermconsent:test\",\"code\":\"" + testTag
+				+ "\"}],\"security\":[{\"system\":\"" + IDENTIFIABILITY + "\",\"code\":\"" + identifiability + "\"}]}"
+				+ extraFields + ",\"status\":\"completed\",\"subject\":{\"reference\":\"Patient/" + patient + "\"},"
+				+ "\"content\":{\"contentType\":\"image/jpeg\"," + content + "}}";
+	}
+
+	private String consentAllowingDeidentifiedAiTraining() {
+		return "{\"resourceType\":\"Consent\"," + metaWithTestTag() + ",\"status\":\"active\","
+				+ "\"scope\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/consentscope\",\"code\":\"patient-privacy\"}]},"
+				+ "\"category\":[{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"59284-0\"}]},"
+				+ "{\"coding\":[{\"system\":\"https://dermconsent.org/fhir/CodeSystem/consent-category\",\"code\":\"derm-image-use\"}]}],"
+				+ "\"patient\":{\"reference\":\"Patient/" + patient + "\"},\"dateTime\":\"2026-01-15T10:00:00Z\","
+				+ "\"policyRule\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"OPTIN\"}]},"
+				+ "\"provision\":{\"type\":\"deny\",\"provision\":[{\"type\":\"permit\","
+				+ "\"purpose\":[{\"system\":\"" + IMAGE_USE + "\",\"code\":\"ai-training\"}],"
+				+ "\"securityLabel\":[{\"system\":\"" + IDENTIFIABILITY + "\",\"code\":\"deidentified\"}]}]}}";
+	}
+}
