@@ -93,7 +93,7 @@ class GrantTimelineTest {
     private static final List<Instant> INSTANTS = List.of(
             Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2024-07-01T00:00:00Z"), JAN_2025, JUN_2025,
             JAN_2026, Instant.parse("2026-07-01T00:00:00Z"));
-    private static final List<String> ACTORS = List.of(RESEARCH_PLATFORM, UNIVERSITY, "Practitioner/derm");
+    static final List<String> ACTORS = List.of(RESEARCH_PLATFORM, UNIVERSITY, "Practitioner/derm");
     private static final List<String> MEDIA = List.of("Media/1", "Media/source", "Media/9");
     private static final List<PurposeCode> PURPOSES = purposePool();
 
@@ -166,7 +166,7 @@ class GrantTimelineTest {
         assertThat(grants.grants()).allSatisfy(g -> assertThat(g.actor() == null || grants.namedActors().contains(g.actor())).isTrue());
     }
 
-    private static List<Instant> probeTimes(Random random) {
+    static List<Instant> probeTimes(Random random) {
         List<Instant> times = new ArrayList<>(List.of(Instant.MIN, Instant.MAX, Instant.EPOCH));
         for (Instant instant : INSTANTS) {
             times.add(instant);
@@ -179,7 +179,7 @@ class GrantTimelineTest {
         return times;
     }
 
-    private static ImageFacts randomImage(Random random) {
+    static ImageFacts randomImage(Random random) {
         return switch (random.nextInt(4)) {
             case 0 -> ImageFacts.derivative("Media/2", "Media/source");
             case 1 -> ImageFacts.of("Media/1", null);
@@ -188,7 +188,7 @@ class GrantTimelineTest {
         };
     }
 
-    private static List<ImageConsent> randomConsents(Random random) {
+    static List<ImageConsent> randomConsents(Random random) {
         int count = random.nextInt(4); // 0..3, so "no consent" is covered too
         List<ImageConsent> consents = new ArrayList<>();
         for (int c = 0; c < count; c++) {
