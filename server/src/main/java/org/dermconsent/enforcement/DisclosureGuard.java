@@ -9,17 +9,10 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import org.dermconsent.consent.AccessRequest;
-import org.dermconsent.consent.ConsentDecider;
 import org.dermconsent.consent.Decision;
-import org.dermconsent.consent.ImageFacts;
-import org.dermconsent.consent.fhir.ImageConsentDecisions;
-import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.Binary;
-import org.hl7.fhir.r4.model.Media;
 
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -40,13 +33,10 @@ public class DisclosureGuard {
 	private static final Set<RestOperationTypeEnum> READS_BY_ID =
 			EnumSet.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD);
 
-	private final ImageConsentDecisions decisions;
-	private final ImageOfBinary imageOfBinary;
-	private final ConsentDecider decider = new ConsentDecider();
+	private final ImageDisclosure disclosure;
 
-	public DisclosureGuard(ImageConsentDecisions decisions, ImageOfBinary imageOfBinary) {
-		this.decisions = decisions;
-		this.imageOfBinary = imageOfBinary;
+	public DisclosureGuard(ImageDisclosure disclosure) {
+		this.disclosure = disclosure;
 	}
 
 	@Hook(Pointcut.STORAGE_PREACCESS_RESOURCES)
@@ -54,10 +44,9 @@ public class DisclosureGuard {
 		if (request == null || request instanceof SystemRequestDetails || WRITES.contains(request.getRestOperationType())) {
 			return;
 		}
-		AccessRequest access = AccessRequest.of(RequestPurpose.of(request), Instant.now());
-		ImageConsentDecisions.Batch batch = decisions.batch();
+		ImageDisclosure.Check check = disclosure.check(AccessRequest.of(RequestPurpose.of(request), Instant.now()));
 		for (int i = 0; i < resources.size(); i++) {
-			Optional<Decision> denial = denial(resources.getResource(i), access, batch);
+			Optional<Decision> denial = check.denial(resources.getResource(i));
 			if (denial.isPresent()) {
 				if (READS_BY_ID.contains(request.getRestOperationType())) {
 					throw new ForbiddenOperationException("Access denied by the patient's image consent: "
@@ -66,26 +55,5 @@ public class DisclosureGuard {
 				resources.setDontReturnResourceAtIndex(i);
 			}
 		}
-	}
-
-	private Optional<Decision> denial(IBaseResource resource, AccessRequest access, ImageConsentDecisions.Batch batch) {
-		if (resource instanceof Media image) {
-			return deniedOrEmpty(batch.decide(image, access));
-		}
-		if (resource instanceof Binary binary) {
-			List<Media> images = imageOfBinary.imagesOf(binary);
-			if (images.isEmpty()) {
-				// image bytes nobody has described yet: no patient has been asked, so only care may see them
-				return ImageOfBinary.holdsAnImage(binary)
-						? deniedOrEmpty(decider.decide(ImageFacts.anyImage(null), List.of(), access))
-						: Optional.empty();
-			}
-			return images.stream().map(image -> batch.decide(image, access)).filter(d -> !d.permit()).findFirst();
-		}
-		return Optional.empty();
-	}
-
-	private static Optional<Decision> deniedOrEmpty(Decision decision) {
-		return decision.permit() ? Optional.empty() : Optional.of(decision);
 	}
 }

@@ -3,26 +3,58 @@ package org.dermconsent.enforcement;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
+import org.dermconsent.security.SecurityProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** Consent enforcement on every path that discloses an image or its bytes. */
 @Configuration
+@EnableConfigurationProperties(EnforcementProperties.class)
 public class EnforcementConfig {
+
+	private static final Logger log = LoggerFactory.getLogger(EnforcementConfig.class);
 
 	@Bean
 	public RequestPurpose requestPurpose(RestfulServer fhirRestfulServer) {
 		RequestPurpose requestPurpose = new RequestPurpose();
 		fhirRestfulServer.registerInterceptor(requestPurpose);
+		fhirRestfulServer.registerInterceptor(new MetaOperationRefusal());
 		return requestPurpose;
 	}
 
+	/** Label privacy and probe refusal hold even when filtering is switched off for a benchmark. */
 	@Bean
-	public DisclosureGuard disclosureGuard(
-			DaoRegistry daoRegistry, ImageConsentDecisions decisions, IInterceptorService storageInterceptors) {
-		DisclosureGuard guard = new DisclosureGuard(decisions, new ImageOfBinary(daoRegistry));
-		storageInterceptors.registerInterceptor(guard);
-		return guard;
+	public GrantLabelMasking grantLabelMasking(IInterceptorService storageInterceptors, ISearchParamRegistry searchParams) {
+		GrantLabelMasking masking = new GrantLabelMasking();
+		storageInterceptors.registerInterceptor(masking);
+		storageInterceptors.registerInterceptor(new ImageProbeRejection(searchParams));
+		return masking;
 	}
+
+	@Bean
+	public EnforcementSwitch enforcement(EnforcementProperties properties, SecurityProperties security,
+			DaoRegistry daoRegistry, ImageConsentDecisions decisions, IInterceptorService storageInterceptors) {
+		if (!properties.enabled()) {
+			if (security.enabled()) {
+				throw new IllegalStateException("dermconsent.enforcement.enabled=false is for benchmarks only and"
+						+ " cannot be combined with dermconsent.security.enabled=true");
+			}
+			log.warn("Consent enforcement is OFF (dermconsent.enforcement.enabled=false): every image is disclosed"
+					+ " for every purpose. Use this only to measure what enforcement costs.");
+			return new EnforcementSwitch(false);
+		}
+		ImageDisclosure disclosure = new ImageDisclosure(decisions, new ImageOfBinary(daoRegistry));
+		storageInterceptors.registerInterceptor(new SearchPurposeFilter());
+		storageInterceptors.registerInterceptor(new DisclosureGuard(disclosure));
+		storageInterceptors.registerInterceptor(new BulkExportConsent(disclosure));
+		return new EnforcementSwitch(true);
+	}
+
+	/** Whether enforcement runs in this node; a bean so that the startup report can say so. */
+	public record EnforcementSwitch(boolean enabled) {}
 }

@@ -15,6 +15,9 @@ import static org.hamcrest.Matchers.not;
 @H2ServerTest
 class DatasetSearchParametersTest extends FhirApi {
 
+	/** Other tests share the database: look among the examples' images only. */
+	private static final String OF_EXAMPLE_PATIENT = "subject=Patient/derm-example";
+
 	@BeforeEach
 	void storeExamples() {
 		for (Path example : DermExamples.valid()) {
@@ -26,32 +29,32 @@ class DatasetSearchParametersTest extends FhirApi {
 
 	@Test
 	void mediaByImageType() {
-		fhir().get("/Media?image-type=https://dermconsent.org/fhir/CodeSystem/image-type|dermoscopic").then().statusCode(200)
+		fhir().get("/Media?image-type=https://dermconsent.org/fhir/CodeSystem/image-type|dermoscopic&" + OF_EXAMPLE_PATIENT).then().statusCode(200)
 				.body("entry.resource.id", hasItem("derm-dermoscopic"))
 				.body("entry.resource.id", not(hasItem("derm-clinical-photo")));
 	}
 
 	@Test
 	void mediaByIdentifiability() {
-		fhir().get("/Media?identifiability=deidentified").then().statusCode(200)
+		fhir().get("/Media?identifiability=deidentified&" + OF_EXAMPLE_PATIENT).then().statusCode(200)
 				.body("entry.resource.id", hasItem("derm-dermoscopic-deidentified"))
 				.body("entry.resource.id", not(hasItem("derm-dermoscopic")));
-		fhir().get("/Media?_security=https://dermconsent.org/fhir/CodeSystem/identifiability|deidentified").then()
+		fhir().get("/Media?_security=https://dermconsent.org/fhir/CodeSystem/identifiability|deidentified&" + OF_EXAMPLE_PATIENT).then()
 				.body("entry.resource.id", hasItem("derm-dermoscopic-deidentified"))
 				.body("entry.resource.id", not(hasItem("derm-dermoscopic")));
 	}
 
 	@Test
 	void mediaByBodySiteAndFitzpatrickType() {
-		fhir().get("/Media?site=http://snomed.info/sct|77568009").then().statusCode(200)
+		fhir().get("/Media?site=http://snomed.info/sct|77568009&" + OF_EXAMPLE_PATIENT).then().statusCode(200)
 				.body("entry.resource.id", hasItem("derm-dermoscopic"));
-		fhir().get("/Media?fitzpatrick-skin-type=C74570").then().statusCode(200)
+		fhir().get("/Media?fitzpatrick-skin-type=C74570&" + OF_EXAMPLE_PATIENT).then().statusCode(200)
 				.body("entry.resource.id", hasItem("derm-dermoscopic"));
 	}
 
 	@Test
 	void consentByPurposeOfNestedProvisions() {
-		fhir().get("/Consent?derm-purpose=https://dermconsent.org/fhir/CodeSystem/image-use|ai-training").then().statusCode(200)
+		fhir().get("/Consent?derm-purpose=https://dermconsent.org/fhir/CodeSystem/image-use|ai-training&patient=Patient/derm-example").then().statusCode(200)
 				.body("entry.resource.id", hasItem("derm-consent-typical"));
 	}
 }

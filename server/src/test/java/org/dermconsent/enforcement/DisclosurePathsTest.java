@@ -1,14 +1,21 @@
 package org.dermconsent.enforcement;
 
+import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
+import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
+import org.dermconsent.support.DermJson;
 import org.dermconsent.support.FhirApi;
 import org.dermconsent.support.H2ServerTest;
 import org.dermconsent.support.TestImages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import java.util.Base64;
+import java.util.ArrayList;
+import java.util.List;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -25,8 +32,8 @@ import static org.hamcrest.Matchers.startsWith;
 @H2ServerTest
 class DisclosurePathsTest extends FhirApi {
 
-	private static final String IDENTIFIABILITY = "https://dermconsent.org/fhir/CodeSystem/identifiability";
-	private static final String IMAGE_USE = "https://dermconsent.org/fhir/CodeSystem/image-use";
+	@Autowired
+	IJobMaintenanceService jobMaintenance;
 
 	private String patient;
 	private String photo;
@@ -40,9 +47,7 @@ class DisclosurePathsTest extends FhirApi {
 		create("Consent", consentAllowingDeidentifiedAiTraining());
 		photoBytes = createBinary(null);
 		photo = create("Media", media("identifiable", "Binary/" + photoBytes, ""));
-		derivative = create("Media", media("deidentified", null,
-				",\"extension\":[{\"url\":\"https://dermconsent.org/fhir/StructureDefinition/derived-from-media\","
-						+ "\"valueReference\":{\"reference\":\"Media/" + photo + "\"}}]"));
+		derivative = create("Media", media("deidentified", null, DermJson.derivedFrom("Media/" + photo)));
 		derivativeBytes = createBinary("Media/" + derivative);
 	}
 
@@ -126,6 +131,33 @@ class DisclosurePathsTest extends FhirApi {
 	}
 
 	@Test
+	void bulkExportForTrainingHasOnlyPermittedImages() throws InterruptedException {
+		String status = aiTraining().header("Prefer", "respond-async").queryParam("_type", "Media")
+				.queryParam("_typeFilter", "Media?_tag=" + tagQuery())
+				.get("/$export").then().statusCode(202).extract().header("Content-Location");
+
+		List<String> exported = new ArrayList<>();
+		for (int polls = 0; polls < 240; polls++) {
+			// batch jobs advance a step per maintenance pass (once a minute); run passes now, as a busy server would
+			jobMaintenance.forceMaintenancePass();
+			io.restassured.response.Response poll = RestAssured.given().get(status);
+			if (poll.statusCode() == 200) {
+				for (String url : poll.jsonPath().getList("output.url", String.class)) {
+					String ndjson = RestAssured.given().accept("application/fhir+ndjson").get(url).then().statusCode(200)
+							.extract().asString();
+					ndjson.lines().filter(line -> !line.isBlank())
+							.forEach(line -> exported.add(io.restassured.path.json.JsonPath.from(line).getString("id")));
+					assertThat(ndjson).doesNotContain(DermJson.GRANTED_USE);
+				}
+				break;
+			}
+			assertThat(poll.statusCode()).as("export status").isEqualTo(202);
+			Thread.sleep(500);
+		}
+		assertThat(exported).containsExactly(derivative);
+	}
+
+	@Test
 	void graphqlIsNotAvailable() {
 		aiTraining().queryParam("query", "{MediaList{id}}").get("/$graphql").then()
 				.statusCode(greaterThanOrEqualTo(400)).statusCode(lessThan(500));
@@ -152,23 +184,11 @@ class DisclosurePathsTest extends FhirApi {
 	}
 
 	private String media(String identifiability, String url, String extraFields) {
-		String content = url == null ? "\"data\":\"" + Base64.getEncoder().encodeToString(TestImages.jpeg(4, 4)) + "\""
-				: "\"url\":\"" + url + "\"";
-		return "{\"resourceType\":\"Media\",\"meta\":{\"tag\":[{\"system\":\"urn:dermconsent:test\",\"code\":\"" + testTag
-				+ "\"}],\"security\":[{\"system\":\"" + IDENTIFIABILITY + "\",\"code\":\"" + identifiability + "\"}]}"
-				+ extraFields + ",\"status\":\"completed\",\"subject\":{\"reference\":\"Patient/" + patient + "\"},"
-				+ "\"content\":{\"contentType\":\"image/jpeg\"," + content + "}}";
+		return DermJson.media(testTag, "Patient/" + patient, identifiability, url, extraFields);
 	}
 
 	private String consentAllowingDeidentifiedAiTraining() {
-		return "{\"resourceType\":\"Consent\"," + metaWithTestTag() + ",\"status\":\"active\","
-				+ "\"scope\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/consentscope\",\"code\":\"patient-privacy\"}]},"
-				+ "\"category\":[{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"59284-0\"}]},"
-				+ "{\"coding\":[{\"system\":\"https://dermconsent.org/fhir/CodeSystem/consent-category\",\"code\":\"derm-image-use\"}]}],"
-				+ "\"patient\":{\"reference\":\"Patient/" + patient + "\"},\"dateTime\":\"2026-01-15T10:00:00Z\","
-				+ "\"policyRule\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"OPTIN\"}]},"
-				+ "\"provision\":{\"type\":\"deny\",\"provision\":[{\"type\":\"permit\","
-				+ "\"purpose\":[{\"system\":\"" + IMAGE_USE + "\",\"code\":\"ai-training\"}],"
-				+ "\"securityLabel\":[{\"system\":\"" + IDENTIFIABILITY + "\",\"code\":\"deidentified\"}]}]}}";
+		return DermJson.consent(testTag, "Patient/" + patient, "active",
+				List.of(DermJson.permit("ai-training", "deidentified", null, null)));
 	}
 }

@@ -3,11 +3,15 @@ package org.dermconsent.consent.fhir;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import org.dermconsent.consent.AccessRequest;
 import org.dermconsent.consent.ConsentDecider;
 import org.dermconsent.consent.ConsentSummary;
 import org.dermconsent.consent.Decision;
+import org.dermconsent.consent.GrantTimeline;
 import org.dermconsent.consent.ImageConsent;
+import org.dermconsent.consent.ImageGrants;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Media;
 
@@ -25,6 +29,7 @@ public class ImageConsentDecisions {
 	private final IFhirResourceDao<Media> media;
 	private final PatientImageConsents consents;
 	private final ConsentDecider decider = new ConsentDecider();
+	private final GrantTimeline timeline = new GrantTimeline(decider);
 
 	public ImageConsentDecisions(DaoRegistry daoRegistry, PatientImageConsents consents) {
 		this.media = daoRegistry.getResourceDao(Media.class);
@@ -54,13 +59,25 @@ public class ImageConsentDecisions {
 			return decider.decide(FhirImageFacts.of(image), consentsGoverning(image), request);
 		}
 
+		/** Everything the image is permitted for, at any time, for the search index. */
+		public ImageGrants grants(Media image) {
+			return timeline.compute(FhirImageFacts.of(image), consentsGoverning(image));
+		}
+
 		private List<ImageConsent> consentsGoverning(Media image) {
-			Media subjectSource = FhirImageFacts.sourceMedia(image)
-					.map(source -> media.read(new IdType(source), new SystemRequestDetails()))
-					.orElse(image);
+			Media subjectSource = FhirImageFacts.sourceMedia(image).map(this::readSource).orElse(image);
 			return FhirImageFacts.patient(subjectSource)
 					.map(patient -> consentsByPatient.computeIfAbsent(patient, consents::of))
 					.orElse(List.of());
+		}
+
+		/** A derivative whose source is gone answers to its own subject's consent. */
+		private Media readSource(String source) {
+			try {
+				return media.read(new IdType(source), new SystemRequestDetails());
+			} catch (ResourceNotFoundException | ResourceGoneException e) {
+				return null;
+			}
 		}
 	}
 }

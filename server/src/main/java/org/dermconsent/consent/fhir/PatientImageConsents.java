@@ -4,6 +4,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.api.server.storage.IResourcePersistentId;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import org.dermconsent.consent.ImageConsent;
@@ -25,8 +26,8 @@ public class PatientImageConsents {
 		SearchParameterMap query = SearchParameterMap.newSynchronous()
 				.add(Consent.SP_PATIENT, new ReferenceParam(patientReference))
 				.add(Consent.SP_CATEGORY, new TokenParam(DermProfiles.CONSENT_CATEGORY_SYSTEM, DermProfiles.DERM_IMAGE_USE));
-		return consents.searchForResources(query, new SystemRequestDetails()).stream()
-				.map(resource -> FhirConsentMapper.toImageConsent((Consent) resource))
-				.toList();
+		// ids, then each Consent by id: see GrantIndex#search for why not searchForResources
+		List<IResourcePersistentId<?>> ids = consents.searchForIds(query, new SystemRequestDetails());
+		return ids.stream().map(consents::readByPid).map(FhirConsentMapper::toImageConsent).toList();
 	}
 }

@@ -1,0 +1,142 @@
+package org.dermconsent.enforcement.index;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.storage.IResourcePersistentId;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceOrListParam;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import org.dermconsent.consent.GrantLabels;
+import org.dermconsent.consent.ImageGrants;
+import org.dermconsent.consent.fhir.ImageConsentDecisions;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Media;
+import org.hl7.fhir.r4.model.Meta;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Keeps every image's grant labels ({@link GrantLabels}) equal to what its governing consent permits
+ * now, so that searches can filter by purpose in SQL. Labels are written with {@code $meta-add} /
+ * {@code $meta-delete} semantics: they change no resource version and no content.
+ *
+ * <p>Runs inside the caller's transaction: the labels commit (or roll back) with the write that
+ * changed them.
+ */
+public class GrantIndex {
+
+	private static final String OWN_WRITE = GrantIndex.class.getName();
+	private static final int REFERENCES_PER_QUERY = 500;
+
+	private final IFhirResourceDao<Media> media;
+	private final ImageConsentDecisions decisions;
+	private final GrantRefreshSchedule schedule;
+
+	public GrantIndex(DaoRegistry daoRegistry, ImageConsentDecisions decisions, GrantRefreshSchedule schedule) {
+		this.media = daoRegistry.getResourceDao(Media.class);
+		this.decisions = decisions;
+		this.schedule = schedule;
+	}
+
+	/** True for the label writes this index makes itself (no validation, no re-indexing for them). */
+	public static boolean isOwnWrite(RequestDetails request) {
+		return request != null && request.getUserData().containsKey(OWN_WRITE);
+	}
+
+	/**
+	 * Rewrites the labels of every image the patient's consent governs: the patient's own images and
+	 * derivatives of them filed elsewhere. Returns how many images changed.
+	 */
+	public int refresh(String patientReference) {
+		Instant now = Instant.now();
+		ImageConsentDecisions.Batch batch = decisions.batch();
+		Instant nextChange = null;
+		int changed = 0;
+		for (Media image : imagesGovernedBy(patientReference)) {
+			ImageGrants grants = batch.grants(image);
+			if (relabel(image, GrantLabels.at(grants, now))) {
+				changed++;
+			}
+			Optional<Instant> next = GrantLabels.nextChangeAfter(grants, now);
+			if (next.isPresent() && (nextChange == null || next.get().isBefore(nextChange))) {
+				nextChange = next.get();
+			}
+		}
+		schedule.set(patientReference, nextChange);
+		return changed;
+	}
+
+	private List<Media> imagesGovernedBy(String patientReference) {
+		Map<String, Media> images = new LinkedHashMap<>();
+		search(SearchParameterMap.newSynchronous().add(Media.SP_SUBJECT, new ReferenceParam(patientReference)))
+				.forEach(image -> images.put(idOf(image), image));
+		List<String> sources = new ArrayList<>(images.keySet());
+		for (int from = 0; from < sources.size(); from += REFERENCES_PER_QUERY) {
+			ReferenceOrListParam anyOf = new ReferenceOrListParam();
+			sources.subList(from, Math.min(sources.size(), from + REFERENCES_PER_QUERY))
+					.forEach(source -> anyOf.addOr(new ReferenceParam(source)));
+			search(SearchParameterMap.newSynchronous().add("derived-from", anyOf))
+					.forEach(derivative -> images.putIfAbsent(idOf(derivative), derivative));
+		}
+		return List.copyOf(images.values());
+	}
+
+	/**
+	 * Ids first, then each resource by id: loading a search's results in bulk inside the transaction
+	 * that wrote them trips Hibernate 6.6 (an entity-holder assertion in the batch tag loader).
+	 */
+	private List<Media> search(SearchParameterMap query) {
+		List<IResourcePersistentId<?>> ids = media.searchForIds(query, new SystemRequestDetails());
+		return ids.stream().map(media::readByPid).toList();
+	}
+
+	private boolean relabel(Media image, Set<String> wanted) {
+		Set<String> current = currentLabels(image);
+		Set<String> toAdd = new TreeSet<>(wanted);
+		toAdd.removeAll(current);
+		Set<String> toRemove = new TreeSet<>(current);
+		toRemove.removeAll(wanted);
+		if (!toAdd.isEmpty()) {
+			media.metaAddOperation(image.getIdElement().toUnqualifiedVersionless(), labels(toAdd), ownWrite());
+		}
+		if (!toRemove.isEmpty()) {
+			media.metaDeleteOperation(image.getIdElement().toUnqualifiedVersionless(), labels(toRemove), ownWrite());
+		}
+		return !toAdd.isEmpty() || !toRemove.isEmpty();
+	}
+
+	static Set<String> currentLabels(Media image) {
+		Set<String> codes = new TreeSet<>();
+		for (Coding label : image.getMeta().getSecurity()) {
+			if (GrantLabels.SYSTEM.equals(label.getSystem())) {
+				codes.add(label.getCode());
+			}
+		}
+		return codes;
+	}
+
+	private static Meta labels(Set<String> codes) {
+		Meta meta = new Meta();
+		codes.forEach(code -> meta.addSecurity(GrantLabels.SYSTEM, code, null));
+		return meta;
+	}
+
+	private static SystemRequestDetails ownWrite() {
+		SystemRequestDetails request = new SystemRequestDetails();
+		request.getUserData().put(OWN_WRITE, Boolean.TRUE);
+		return request;
+	}
+
+	private static String idOf(Media image) {
+		return "Media/" + image.getIdElement().getIdPart();
+	}
+}

@@ -1,0 +1,225 @@
+package org.dermconsent.enforcement;
+
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import org.dermconsent.enforcement.index.GrantRefresher;
+import org.dermconsent.support.DermJson;
+import org.dermconsent.support.FhirApi;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+/**
+ * Image searches filtered by consent inside the query: full pages, exact totals, the next request
+ * after a consent change already answers under the new consent. Runs once per database.
+ */
+abstract class SearchFilterSuite extends FhirApi {
+
+	@Autowired
+	GrantRefresher refresher;
+
+	private String allowing;
+	private String refusing;
+	private final List<String> permitted = new ArrayList<>();
+	private final List<String> denied = new ArrayList<>();
+
+	/** 7 de-identified images of a patient who allows de-identified AI training, 11 images that may not be used. */
+	@BeforeEach
+	void twoPatients() {
+		allowing = patient();
+		refusing = patient();
+		create("Consent", DermJson.consent(testTag, allowing, "active",
+				List.of(DermJson.permit("ai-training", "deidentified", null, null))));
+		for (int i = 0; i < 7; i++) {
+			permitted.add(create("Media", DermJson.media(testTag, allowing, "deidentified", null, "")));
+		}
+		for (int i = 0; i < 4; i++) {
+			denied.add(create("Media", DermJson.media(testTag, allowing, "identifiable", null, "")));
+		}
+		for (int i = 0; i < 7; i++) {
+			denied.add(create("Media", DermJson.media(testTag, refusing, "deidentified", null, "")));
+		}
+	}
+
+	@Test
+	void everyPageButTheLastIsFullAndTheWalkFindsExactlyThePermittedImages() {
+		List<Integer> pageSizes = new ArrayList<>();
+		List<String> seen = new ArrayList<>();
+		JsonPath page = aiTraining().get("/Media?_tag=" + tagQuery() + "&_count=3").then().statusCode(200).extract().jsonPath();
+		for (int pages = 0; pages < 10; pages++) {
+			List<String> ids = page.getList("entry.resource.id", String.class);
+			pageSizes.add(ids.size());
+			seen.addAll(ids);
+			String next = page.getString("link.find { it.relation == 'next' }.url");
+			if (next == null) {
+				break;
+			}
+			page = nextPage().header(RequestPurpose.HEADER, "ai-training").get(next).then().statusCode(200).extract().jsonPath();
+		}
+		assertThat(pageSizes).containsExactly(3, 3, 1);
+		assertThat(seen).containsExactlyInAnyOrderElementsOf(permitted);
+	}
+
+	@Test
+	void totalsCountOnlyPermittedImages() {
+		aiTraining().get("/Media?_tag=" + tagQuery() + "&_total=accurate&_count=2").then().statusCode(200)
+				.body("total", equalTo(7));
+		aiTraining().get("/Media?_tag=" + tagQuery() + "&_summary=count").then().statusCode(200)
+				.body("total", equalTo(7));
+		fhir().get("/Media?_tag=" + tagQuery() + "&_summary=count").then().statusCode(200)
+				.body("total", equalTo(18));
+		fhir().header(RequestPurpose.HEADER, "education").get("/Media?_tag=" + tagQuery() + "&_summary=count")
+				.then().body("total", equalTo(0));
+	}
+
+	@Test
+	void otherSearchParametersCombineWithTheFilter() {
+		aiTraining().get("/Media?_tag=" + tagQuery() + "&subject=" + refusing + "&_summary=count").then().body("total", equalTo(0));
+		aiTraining().get("/Media?_tag=" + tagQuery() + "&subject=" + allowing + "&_summary=count").then().body("total", equalTo(7));
+		aiTraining().get("/Media?_tag=" + tagQuery() + "&_security=" + DermJson.IDENTIFIABILITY + "|identifiable&_summary=count")
+				.then().body("total", equalTo(0));
+		aiTraining().get("/Media?_id=" + permitted.get(0) + "," + denied.get(0)).then().statusCode(200)
+				.body("entry.resource.id", equalTo(List.of(permitted.get(0))));
+	}
+
+	@Test
+	void aWithdrawalIsInForceForTheVeryNextRequest() {
+		String consent = fhir().get("/Consent?patient=" + allowing).then().extract().path("entry[0].resource.id");
+		fhir().body(DermJson.consent(testTag, allowing, "inactive", List.of(DermJson.permit("ai-training", "deidentified", null, null)))
+						.replaceFirst("\\{\"resourceType\":\"Consent\",", "{\"resourceType\":\"Consent\",\"id\":\"" + consent + "\","))
+				.put("/Consent/" + consent).then().statusCode(200);
+
+		aiTraining().get("/Media?_tag=" + tagQuery() + "&_summary=count").then().body("total", equalTo(0));
+		aiTraining().get("/Media?_tag=" + tagQuery()).then().body("entry", equalTo(null));
+		aiTraining().get("/Media/" + permitted.get(0)).then().statusCode(403);
+	}
+
+	@Test
+	void aNewGrantIsInForceForTheVeryNextRequest() {
+		create("Consent", DermJson.consent(testTag, refusing, "active", List.of(DermJson.permit("secondary-use", null, null, null))));
+
+		aiTraining().get("/Media?_tag=" + tagQuery() + "&_summary=count").then().body("total", equalTo(14));
+		fhir().header(RequestPurpose.HEADER, "publication").get("/Media?_tag=" + tagQuery() + "&_summary=count")
+				.then().body("total", equalTo(7));
+	}
+
+	@Test
+	void aTransactionWithPatientConsentAndImagesIsIndexedAsAWhole() {
+		String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+				+ "{\"fullUrl\":\"urn:uuid:p1\",\"resource\":{\"resourceType\":\"Patient\"},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
+				+ "{\"fullUrl\":\"urn:uuid:m1\",\"resource\":" + DermJson.media(testTag, "urn:uuid:p1", "deidentified", null, "")
+				+ ",\"request\":{\"method\":\"POST\",\"url\":\"Media\"}},"
+				+ "{\"fullUrl\":\"urn:uuid:c1\",\"resource\":" + DermJson.consent(testTag, "urn:uuid:p1", "active",
+						List.of(DermJson.permit("research", null, null, null)))
+				+ ",\"request\":{\"method\":\"POST\",\"url\":\"Consent\"}}]}";
+		fhir().body(bundle).post("/").then().statusCode(200);
+
+		fhir().header(RequestPurpose.HEADER, "research").get("/Media?_tag=" + tagQuery() + "&_summary=count")
+				.then().body("total", equalTo(1));
+	}
+
+	@Test
+	void aDeniedClinicalCareIsFilteredToo() {
+		create("Consent", DermJson.consent(testTag, refusing, "active", List.of(DermJson.deny("clinical-care"))));
+
+		fhir().get("/Media?_tag=" + tagQuery() + "&_summary=count").then().body("total", equalTo(11));
+	}
+
+	@Test
+	void anEndedPeriodLeavesTheIndexAtTheNextRefreshAndTheGuardAtOnce() throws InterruptedException {
+		Instant end = Instant.now().plusSeconds(3);
+		create("Consent", DermJson.consent(testTag, refusing, "active",
+				List.of(DermJson.permit("education", null, null, end.toString()))));
+		RequestSpecification education = fhir().header(RequestPurpose.HEADER, "education");
+		education.get("/Media?_tag=" + tagQuery() + "&_summary=count").then().body("total", equalTo(7));
+
+		Thread.sleep(Math.max(0, end.toEpochMilli() - System.currentTimeMillis()) + 200);
+		fhir().header(RequestPurpose.HEADER, "education").get("/Media/" + denied.get(5)).then().statusCode(403);
+		refresher.refreshDue();
+
+		fhir().header(RequestPurpose.HEADER, "education").get("/Media?_tag=" + tagQuery() + "&_summary=count")
+				.then().body("total", equalTo(0));
+	}
+
+	@Test
+	void grantLabelsAreNeverShownAndCannotBeSetByClients() {
+		fhir().get("/Media/" + permitted.get(0)).then().statusCode(200)
+				.body("meta.security.system", not(hasItem(DermJson.GRANTED_USE)));
+		fhir().get("/Media?_tag=" + tagQuery()).then()
+				.body("entry.resource.meta.security.flatten().system", not(hasItem(DermJson.GRANTED_USE)));
+
+		String selfGranted = DermJson.media(testTag, refusing, "deidentified", null, "")
+				.replace("\"security\":[", "\"security\":[{\"system\":\"" + DermJson.GRANTED_USE + "\",\"code\":\"ai-training\"},");
+		String id = create("Media", selfGranted);
+		aiTraining().get("/Media?_id=" + id + "&_summary=count").then().body("total", equalTo(0));
+		aiTraining().get("/Media/" + id).then().statusCode(403);
+	}
+
+	@Test
+	void probesOfImagePropertiesAreRefused() {
+		for (String probe : List.of(
+				"/Patient?_has:Media:subject:_tag=" + tagQuery(),
+				"/Provenance?target:Media.created=ge2020",
+				"/Consent?data.created=ge2020",
+				"/Media?derived-from.created=ge2020",
+				"/Media?_security=" + DermJson.GRANTED_USE + "|research")) {
+			aiTraining().get(probe).then().statusCode(400).body("resourceType", equalTo("OperationOutcome"));
+		}
+		fhir().get("/Media?subject:Patient.gender=female").then().statusCode(200);
+	}
+
+	@Test
+	void metaOperationsAreRefused() {
+		aiTraining().get("/Media/" + permitted.get(0) + "/$meta").then().statusCode(400);
+		String meta = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"meta\",\"valueMeta\":{\"security\":[{\"system\":\""
+				+ DermJson.GRANTED_USE + "\",\"code\":\"ai-training\"}]}}]}";
+		fhir().body(meta).post("/Media/" + denied.get(0) + "/$meta-add").then().statusCode(400)
+				.body("issue[0].diagnostics", containsString("not supported"));
+		aiTraining().get("/Media/" + denied.get(0)).then().statusCode(403);
+	}
+
+	@Test
+	void pagesStayConsistentWithNoDuplicates() {
+		Set<String> ids = new HashSet<>();
+		int total = 0;
+		JsonPath page = fhir().get("/Media?_tag=" + tagQuery() + "&_count=4").then().extract().jsonPath();
+		for (int pages = 0; pages < 10 && page != null; pages++) {
+			List<String> pageIds = page.getList("entry.resource.id", String.class);
+			total += pageIds.size();
+			ids.addAll(pageIds);
+			String next = page.getString("link.find { it.relation == 'next' }.url");
+			page = next == null ? null : nextPage().get(next).then().statusCode(200).extract().jsonPath();
+		}
+		assertThat(total).isEqualTo(18);
+		assertThat(ids).hasSize(18);
+	}
+
+	private RequestSpecification aiTraining() {
+		return fhir().header(RequestPurpose.HEADER, "ai-training");
+	}
+
+	/** Paging links are absolute and already encoded. */
+	private RequestSpecification nextPage() {
+		return io.restassured.RestAssured.given().accept(FHIR_JSON).urlEncodingEnabled(false);
+	}
+
+	private String patient() {
+		return "Patient/" + create("Patient", "{\"resourceType\":\"Patient\"," + metaWithTestTag() + "}");
+	}
+
+	private String create(String type, String json) {
+		return fhir().body(json).post("/" + type).then().statusCode(201).extract().path("id");
+	}
+}
