@@ -10,8 +10,10 @@ import ca.uhn.fhir.rest.param.ReferenceOrListParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import org.dermconsent.consent.GrantLabels;
 import org.dermconsent.consent.ImageGrants;
+import org.dermconsent.consent.fhir.FhirImageFacts;
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Meta;
 
@@ -72,6 +74,22 @@ public class GrantIndex {
 			}
 		}
 		schedule.set(patientReference, nextChange);
+		return changed;
+	}
+
+	/**
+	 * Rewrites the labels of one image only: enough when the image itself was written and no consent
+	 * changed. Returns whether its labels changed.
+	 */
+	public boolean refreshImage(String mediaReference) {
+		Instant now = Instant.now();
+		Media image = media.read(new IdType(mediaReference), new SystemRequestDetails());
+		ImageGrants grants = decisions.batch().grants(image);
+		boolean changed = relabel(image, GrantLabels.at(grants, now));
+		Optional<Instant> next = GrantLabels.nextChangeAfter(grants, now);
+		if (next.isPresent()) {
+			FhirImageFacts.patient(image).ifPresent(patient -> schedule.setNoLaterThan(patient, next.get()));
+		}
 		return changed;
 	}
 

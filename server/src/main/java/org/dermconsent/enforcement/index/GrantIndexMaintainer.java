@@ -14,15 +14,18 @@ import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Notes which patients' images a write affects (a Media, or a derm image Consent, created, updated
- * or deleted) and rewrites their grant labels just before the transaction commits, once per patient
- * however many entries of a transaction bundle touched them. The labels therefore commit with the
- * write, and a withdrawal is in force for the very next request.
+ * Notes which images a write affects and rewrites their grant labels just before the transaction
+ * commits: all images of a patient whose derm image Consent was written (or whose image moved or was
+ * deleted), just the image itself when only a Media was written. Each at most once per transaction,
+ * however many entries of a bundle touched it. The labels therefore commit with the write, and a
+ * withdrawal is in force for the very next request.
  */
 @Interceptor
 public class GrantIndexMaintainer {
@@ -39,31 +42,51 @@ public class GrantIndexMaintainer {
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
 	public void created(IBaseResource resource, RequestDetails request) {
-		affected(request, resource);
+		if (GrantIndex.isOwnWrite(request)) {
+			return;
+		}
+		if (resource instanceof Media image) {
+			pending().addImage(image);
+		} else {
+			consentPatient(resource).ifPresent(pending()::addPatient);
+		}
 	}
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
 	public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
-		affected(request, previous);
-		affected(request, resource);
+		if (GrantIndex.isOwnWrite(request)) {
+			return;
+		}
+		if (resource instanceof Media image && previous instanceof Media before) {
+			Optional<String> patientBefore = FhirImageFacts.patient(before);
+			Optional<String> patientAfter = FhirImageFacts.patient(image);
+			if (patientBefore.equals(patientAfter)) {
+				pending().addImage(image);
+			} else {
+				// a moved image also moves the derivatives whose consent it decides
+				patientBefore.ifPresent(pending()::addPatient);
+				patientAfter.ifPresent(pending()::addPatient);
+			}
+		} else {
+			consentPatient(previous).ifPresent(pending()::addPatient);
+			consentPatient(resource).ifPresent(pending()::addPatient);
+		}
 	}
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
 	public void deleted(IBaseResource resource, RequestDetails request) {
-		affected(request, resource);
-	}
-
-	private void affected(RequestDetails request, IBaseResource resource) {
 		if (GrantIndex.isOwnWrite(request)) {
 			return;
 		}
-		patientOf(resource).ifPresent(this::refreshBeforeCommit);
+		if (resource instanceof Media image) {
+			// its derivatives now answer to their own subject's consent
+			FhirImageFacts.patient(image).ifPresent(pending()::addPatient);
+		} else {
+			consentPatient(resource).ifPresent(pending()::addPatient);
+		}
 	}
 
-	private static Optional<String> patientOf(IBaseResource resource) {
-		if (resource instanceof Media image) {
-			return FhirImageFacts.patient(image);
-		}
+	private static Optional<String> consentPatient(IBaseResource resource) {
 		if (resource instanceof Consent consent && DermProfiles.isDermImageConsent(consent)
 				&& "Patient".equals(consent.getPatient().getReferenceElement().getResourceType())) {
 			return Optional.of("Patient/" + consent.getPatient().getReferenceElement().getIdPart());
@@ -71,27 +94,61 @@ public class GrantIndexMaintainer {
 		return Optional.empty();
 	}
 
-	@SuppressWarnings("unchecked")
-	private void refreshBeforeCommit(String patientReference) {
+	/** What this transaction must relabel before it commits; outside a transaction, right away. */
+	private Pending pending() {
 		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-			index.refresh(patientReference);
-			return;
+			return new Pending(true);
 		}
-		Set<String> pending = (Set<String>) TransactionSynchronizationManager.getResource(PENDING_KEY);
+		Pending pending = (Pending) TransactionSynchronizationManager.getResource(PENDING_KEY);
 		if (pending == null) {
-			Set<String> patients = new LinkedHashSet<>();
-			TransactionSynchronizationManager.bindResource(PENDING_KEY, patients);
-			TransactionSynchronizationManager.registerSynchronization(new RefreshAtCommit(patients));
-			pending = patients;
+			pending = new Pending(false);
+			TransactionSynchronizationManager.bindResource(PENDING_KEY, pending);
+			TransactionSynchronizationManager.registerSynchronization(new RefreshAtCommit(pending));
 		}
-		pending.add(patientReference);
+		return pending;
+	}
+
+	/** Patients whose consents changed (all their images), and single images that were written. */
+	private final class Pending {
+		private final boolean immediate;
+		private final Set<String> patients = new LinkedHashSet<>();
+		private final Map<String, Optional<String>> images = new LinkedHashMap<>();
+
+		private Pending(boolean immediate) {
+			this.immediate = immediate;
+		}
+
+		void addPatient(String patient) {
+			patients.add(patient);
+			if (immediate) {
+				apply();
+			}
+		}
+
+		void addImage(Media image) {
+			images.put("Media/" + image.getIdElement().getIdPart(), FhirImageFacts.patient(image));
+			if (immediate) {
+				apply();
+			}
+		}
+
+		void apply() {
+			patients.forEach(index::refresh);
+			images.forEach((image, patient) -> {
+				if (patient.isEmpty() || !patients.contains(patient.get())) {
+					index.refreshImage(image);
+				}
+			});
+			patients.clear();
+			images.clear();
+		}
 	}
 
 	private final class RefreshAtCommit implements TransactionSynchronization {
-		private final Set<String> patients;
+		private final Pending pending;
 
-		private RefreshAtCommit(Set<String> patients) {
-			this.patients = patients;
+		private RefreshAtCommit(Pending pending) {
+			this.pending = pending;
 		}
 
 		@Override
@@ -99,7 +156,7 @@ public class GrantIndexMaintainer {
 			TransactionSynchronizationManager.unbindResourceIfPossible(PENDING_KEY);
 			// the searches below must see this transaction's own writes
 			EntityManagerFactoryUtils.getTransactionalEntityManager(entityManagerFactory).flush();
-			patients.forEach(index::refresh);
+			pending.apply();
 		}
 
 		@Override

@@ -35,6 +35,15 @@ public class GrantRefreshSchedule {
 		}
 	}
 
+	/** Brings the patient's next change forward to {@code due} if none is recorded or it is later. */
+	public void setNoLaterThan(String patientReference, Instant due) {
+		List<Long> current = jdbc.queryForList(
+				"SELECT DUE_AT_MILLIS FROM DC_GRANT_REFRESH WHERE PATIENT_REF = ?", Long.class, patientReference);
+		if (current.isEmpty() || current.get(0) > due.toEpochMilli()) {
+			set(patientReference, due);
+		}
+	}
+
 	/** Patients whose labels are due for rewriting at {@code now}, oldest first. */
 	public List<String> due(Instant now, int limit) {
 		return jdbc.queryForList(
