@@ -8,6 +8,8 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.model.api.IQueryParameterType;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import ca.uhn.fhir.rest.api.SearchTotalModeEnum;
+import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.HasParam;
@@ -27,7 +29,8 @@ import java.util.Set;
  * Refuses search criteria that would test properties of images without disclosing them, and so
  * reveal what a denied image shows: {@code _has:Media:...}, chains that pass through a Media
  * ({@code Provenance?target:Media.body-site=...}, {@code Consent?data.created=...}), and queries on
- * the server's own grant labels (which would reveal a patient's other choices).
+ * the server's own grant labels (which would reveal a patient's other choices), and counts of
+ * full-text matches (HAPI takes them from the full-text index, where the consent filter does not apply).
  */
 @Interceptor
 public class ImageProbeRejection {
@@ -44,6 +47,11 @@ public class ImageProbeRejection {
 	public void rejectImageProbes(ICachedSearchDetails search, RequestDetails request, SearchParameterMap params) {
 		if (request == null || request instanceof SystemRequestDetails) {
 			return;
+		}
+		if (MEDIA.equals(search.getResourceType()) && countsFullTextMatches(params)) {
+			throw new InvalidRequestException("Counting full-text matches of images (_content or _text with"
+					+ " _summary=count or _total=accurate) is not supported: the full-text index counts without the"
+					+ " consent filter. Page through the results instead.");
 		}
 		for (Map.Entry<String, List<List<IQueryParameterType>>> criterion : params.entrySet()) {
 			String name = criterion.getKey();
@@ -69,6 +77,14 @@ public class ImageProbeRejection {
 				&& (Constants.PARAM_SECURITY.equals(name) || Constants.PARAM_TAG.equals(name))) {
 			throw new InvalidRequestException(GrantLabels.SYSTEM + " is reserved to the server and cannot be searched.");
 		}
+	}
+
+	/** HAPI answers these counts from the full-text index alone, ignoring every other criterion. */
+	private static boolean countsFullTextMatches(SearchParameterMap params) {
+		boolean fullText = params.containsKey(Constants.PARAM_CONTENT) || params.containsKey(Constants.PARAM_TEXT);
+		boolean count = params.getSearchTotalMode() == SearchTotalModeEnum.ACCURATE
+				|| SummaryEnum.COUNT == params.getSummaryMode();
+		return fullText && count;
 	}
 
 	/** Whether any hop of {@code name.chain} may land on a Media (a reference to any type may). */

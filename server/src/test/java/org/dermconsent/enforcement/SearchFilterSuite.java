@@ -95,6 +95,24 @@ abstract class SearchFilterSuite extends FhirApi {
 	}
 
 	@Test
+	void fullTextSearchCombinesWithTheFilter() {
+		String word = "naevus" + testTag.replace("-", "").substring(2, 12);
+		for (String patient : List.of(allowing, refusing)) {
+			create("Media", DermJson.media(testTag, patient, "deidentified", null, "")
+					.replace("\"contentType\":\"image/jpeg\",", "\"contentType\":\"image/jpeg\",\"title\":\"" + word + " left arm\","));
+		}
+		fhir().get("/Media?_content=" + word).then().body("entry.resource.subject.reference",
+				org.hamcrest.Matchers.containsInAnyOrder(allowing, refusing));
+		aiTraining().get("/Media?_content=" + word).then().body("entry.resource.subject.reference", equalTo(List.of(allowing)));
+		aiTraining().get("/Media?_content=" + word + "&_count=1").then()
+				.body("entry.resource.subject.reference", equalTo(List.of(allowing)))
+				.body("link.relation", not(hasItem("next")));
+		// HAPI would count these in the full-text index, without any other criterion: refused
+		aiTraining().get("/Media?_content=" + word + "&_summary=count").then().statusCode(400);
+		aiTraining().get("/Media?_content=" + word + "&_total=accurate").then().statusCode(400);
+	}
+
+	@Test
 	void aWithdrawalIsInForceForTheVeryNextRequest() {
 		String consent = fhir().get("/Consent?patient=" + allowing).then().extract().path("entry[0].resource.id");
 		fhir().body(DermJson.consent(testTag, allowing, "inactive", List.of(DermJson.permit("ai-training", "deidentified", null, null)))
