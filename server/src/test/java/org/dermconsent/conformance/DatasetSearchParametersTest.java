@@ -7,7 +7,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
@@ -17,6 +19,10 @@ class DatasetSearchParametersTest extends FhirApi {
 
 	/** Other tests share the database: look among the examples' images only. */
 	private static final String OF_EXAMPLE_PATIENT = "subject=Patient/derm-example";
+
+	private static final List<String> EXAMPLE_IMAGES = List.of(
+			"derm-clinical-photo", "derm-dermoscopic", "derm-dermoscopic-deidentified", "derm-tbp-tile");
+	private static final List<String> EXAMPLE_CONSENTS = List.of("derm-consent-typical", "derm-consent-with-exceptions");
 
 	@BeforeEach
 	void storeExamples() {
@@ -50,11 +56,27 @@ class DatasetSearchParametersTest extends FhirApi {
 				.body("entry.resource.id", hasItem("derm-dermoscopic"));
 		fhir().get("/Media?fitzpatrick-skin-type=C74570&" + OF_EXAMPLE_PATIENT).then().statusCode(200)
 				.body("entry.resource.id", hasItem("derm-dermoscopic"));
+
+		// a site and skin types that no example image has find none of them
+		findsNoExample("/Media?site=http://snomed.info/sct|46862004&" + OF_EXAMPLE_PATIENT, EXAMPLE_IMAGES);
+		findsNoExample("/Media?fitzpatrick-skin-type=C74569&" + OF_EXAMPLE_PATIENT, EXAMPLE_IMAGES);
+		findsNoExample("/Media?fitzpatrick-skin-type=http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl|C74574&"
+				+ OF_EXAMPLE_PATIENT, EXAMPLE_IMAGES);
 	}
 
 	@Test
 	void consentByPurposeOfNestedProvisions() {
 		fhir().get("/Consent?derm-purpose=https://dermconsent.org/fhir/CodeSystem/image-use|ai-training&patient=Patient/derm-example").then().statusCode(200)
 				.body("entry.resource.id", hasItem("derm-consent-typical"));
+
+		// no example consent names conference
+		findsNoExample("/Consent?derm-purpose=https://dermconsent.org/fhir/CodeSystem/image-use|conference&patient=Patient/derm-example",
+				EXAMPLE_CONSENTS);
+	}
+
+	/** The search is understood (200) and none of the given example resources is among its results. */
+	private void findsNoExample(String search, List<String> exampleIds) {
+		List<String> found = fhir().get(search).then().statusCode(200).extract().path("entry.resource.id");
+		assertThat(found == null ? List.<String>of() : found).as(search).doesNotContainAnyElementsOf(exampleIds);
 	}
 }

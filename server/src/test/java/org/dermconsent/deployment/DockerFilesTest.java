@@ -76,6 +76,21 @@ class DockerFilesTest {
 		assertThat(dockerfile).contains("server/target/dermconsent.jar");
 	}
 
+	@Test
+	void buildContextIgnoresBuildOutputAndData() throws IOException {
+		// Docker reads .dockerignore from the root of the build context, which compose resolves from docker/
+		Path context = DOCKER.resolve((String) section(section(section(compose(), "services"), "server"), "build").get("context"))
+				.normalize();
+		Path dockerignore = context.resolve(".dockerignore");
+		assertThat(dockerignore).isRegularFile();
+		List<String> patterns = Files.readAllLines(dockerignore).stream()
+				.map(String::trim)
+				.filter(line -> !line.isEmpty() && !line.startsWith("#"))
+				.map(line -> line.replaceAll("/+$", ""))
+				.toList();
+		assertThat(patterns).contains("**/target", "data");
+	}
+
 	private static Map<String, Object> compose() throws IOException {
 		return new Yaml().load(Files.readString(DOCKER.resolve("compose.yaml")));
 	}

@@ -62,18 +62,26 @@ abstract class BadInputSuite extends FhirApi {
 	void oversizedChunkedBodyIsRejected() {
 		byte[] padding = new byte[1024 * 1024 + 10];
 		Arrays.fill(padding, (byte) ' ');
-		byte[] body = ("{\"resourceType\":\"Patient\"," + new String(padding) + "\"active\":true}").getBytes();
+		byte[] body = ("{\"resourceType\":\"Patient\"," + metaWithTestTag() + "," + new String(padding) + "\"active\":true}").getBytes();
 		// an InputStream body has no known length, so it is sent chunked
 		expectOutcome(fhir().body(new ByteArrayInputStream(body)).post("/Patient").then(), 413);
-		fhir().get("/Patient?_tag=" + tagQuery()).then().body("total", equalTo(0));
+		fhir().get("/Patient?_tag=" + tagQuery()).then().statusCode(200).body("total", equalTo(0));
 	}
 
 	@Test
 	void invalidIdsAreRejected() {
 		expectOutcome(fhir().get("/Patient/not$an$id").then(), 400);
 		expectOutcome(fhir().get("/Patient/" + "a".repeat(65)).then(), 400);
-		expectOutcome(fhir().body("{\"resourceType\":\"Patient\",\"id\":\"other\"}").put("/Patient/this-one").then(), 400)
+
+		// a body id that differs from the URL's: refused, and neither id (nor the tagged body) is stored
+		String urlId = "this-one-" + testTag;
+		String bodyId = "other-" + testTag;
+		expectOutcome(fhir().body("{\"resourceType\":\"Patient\",\"id\":\"" + bodyId + "\"," + metaWithTestTag() + "}")
+				.put("/Patient/" + urlId).then(), 400)
 				.body("issue[0].diagnostics", containsString("does not match"));
+		expectOutcome(fhir().get("/Patient/" + urlId).then(), 404);
+		expectOutcome(fhir().get("/Patient/" + bodyId).then(), 404);
+		fhir().get("/Patient?_tag=" + tagQuery()).then().statusCode(200).body("total", equalTo(0));
 	}
 
 	@Test

@@ -94,6 +94,35 @@ class ProfileValidationOnWriteTest extends FhirApi {
 	}
 
 	@Test
+	void invalidUpdatesAreRefusedAndLeaveTheStoredResourceUnchanged() {
+		assertInvalidUpdateRefused("Media-derm-dermoscopic.json", "Media-wrong-modality.json", "modality.coding[0].code", "DMS");
+		assertInvalidUpdateRefused("Consent-derm-consent-typical.json", "Consent-purpose-not-in-valueset.json",
+				"provision.provision[0].purpose[0].code", "ai-training");
+	}
+
+	@Test
+	void invalidDermMediaFailsTheWholeTransaction() {
+		String invalidMedia = DermExamples.read(DermExamples.ROOT.resolve("invalid/Media-wrong-modality.json"));
+		String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+				+ "{\"fullUrl\":\"urn:uuid:22222222-2222-2222-2222-222222222222\","
+				+ "\"resource\":{\"resourceType\":\"Patient\"," + metaWithTestTag() + "},"
+				+ "\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
+				+ "{\"resource\":" + withTestTag(withoutId(invalidMedia))
+						.replace("\"Patient/derm-example\"", "\"urn:uuid:22222222-2222-2222-2222-222222222222\"") + ","
+				+ "\"request\":{\"method\":\"POST\",\"url\":\"Media\"}}]}";
+		assertThat(bundle).contains("\"meta\":{\"tag\"").contains("derm-media").doesNotContain("Patient/derm-example");
+
+		Response response = fhir().body(bundle).post("/");
+
+		assertThat(response.statusCode()).isBetween(400, 499);
+		assertThat(response.<String>path("resourceType")).isEqualTo("OperationOutcome");
+		assertThat(response.<List<String>>path("issue.diagnostics"))
+				.anySatisfy(diagnostics -> assertThat(diagnostics).contains("derm-modality"));
+		fhir().get("/Patient?_tag=" + tagQuery()).then().statusCode(200).body("total", equalTo(0));
+		fhir().get("/Media?_tag=" + tagQuery()).then().statusCode(200).body("total", equalTo(0));
+	}
+
+	@Test
 	void validateOperationChecksBothProfiles() {
 		String consent = DermExamples.read("Consent-derm-consent-typical.json");
 		fhir().body(consent).post("/Consent/$validate?profile=https://dermconsent.org/fhir/StructureDefinition/derm-image-consent")
@@ -105,6 +134,50 @@ class ProfileValidationOnWriteTest extends FhirApi {
 		String invalidMedia = DermExamples.read(DermExamples.ROOT.resolve("invalid/Media-missing-subject.json"));
 		fhir().body(invalidMedia).post("/Media/$validate?profile=https://dermconsent.org/fhir/StructureDefinition/derm-media")
 				.then().statusCode(200).body("issue.severity", hasItem("error"));
+	}
+
+	/**
+	 * Stores a copy of a valid example, then PUTs an invalid example over it: 422 with an issue at the
+	 * element the invalid example's file names, and the stored resource still the first version.
+	 */
+	private void assertInvalidUpdateRefused(String validExample, String invalidExample, String element, String storedValue) {
+		String valid = withTestTag(withoutId(DermExamples.read(validExample)));
+		String type = DermExamples.resourceType(valid);
+		String id = fhir().body(valid).post("/" + type).then().statusCode(201).extract().path("id");
+		fhir().get("/" + type + "/" + id).then().statusCode(200).body("meta.versionId", equalTo("1"));
+
+		Path invalidFile = DermExamples.ROOT.resolve("invalid").resolve(invalidExample);
+		DermExamples.ExpectedError expected = DermExamples.expectedError(invalidFile);
+		String invalid = DermExamples.read(invalidFile).replaceFirst("\"id\"\\s*:\\s*\"[^\"]+\"", "\"id\": \"" + id + "\"");
+		Response response = fhir().body(invalid).put("/" + type + "/" + id);
+
+		assertThat(response.statusCode()).as("PUT %s over %s", invalidExample, validExample).isEqualTo(422);
+		assertThat(response.<String>path("resourceType")).isEqualTo("OperationOutcome");
+		List<Map<String, Object>> issues = response.path("issue");
+		assertThat(issues).as("%s: an error at %s saying %s", invalidExample, expected.location(), expected.message())
+				.anySatisfy(issue -> {
+					assertThat(issue.get("severity")).isEqualTo("error");
+					assertThat((String) issue.get("diagnostics")).contains(expected.message());
+					assertThat(((List<?>) issue.get("expression")).get(0).toString()).startsWith(expected.location());
+				});
+		assertThat(expected.location()).as("the issue points below the resource root").contains(".");
+
+		fhir().get("/" + type + "/" + id).then().statusCode(200)
+				.body("meta.versionId", equalTo("1"))
+				.body(element, equalTo(storedValue));
+		fhir().get("/" + type + "/" + id + "/_history").then().statusCode(200).body("total", equalTo(1));
+	}
+
+	private static String withoutId(String json) {
+		return json.replaceFirst("\"id\"\\s*:\\s*\"[^\"]+\"\\s*,", "");
+	}
+
+	/** Marks an example as this test's, so it can be found (or not) by the test's tag. */
+	private String withTestTag(String json) {
+		String tagged = json.replaceFirst("\"meta\"\\s*:\\s*\\{",
+				"\"meta\":{\"tag\":[{\"system\":\"urn:dermconsent:test\",\"code\":\"" + testTag + "\"}],");
+		assertThat(tagged).as("the example has a meta to tag").isNotEqualTo(json);
+		return tagged;
 	}
 
 	private Response put(String json) {
