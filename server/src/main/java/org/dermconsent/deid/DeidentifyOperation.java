@@ -1,0 +1,109 @@
+package org.dermconsent.deid;
+
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import org.dermconsent.consent.AccessRequest;
+import org.dermconsent.consent.Decision;
+import org.dermconsent.consent.GrantLabels;
+import org.dermconsent.consent.ImageUse;
+import org.dermconsent.consent.fhir.ImageConsentDecisions;
+import org.dermconsent.deid.image.CropRegion;
+import org.dermconsent.enforcement.RequestPurpose;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Media;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
+
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code POST Media/{id}/$deidentify}: creates the de-identified derivative of an image and answers
+ * 201 Created with the new Media (Location: its URL).
+ *
+ * <p>Parameters (all optional): {@code crop} ({@code x,y,width,height} in pixels of the image as
+ * displayed), {@code attestNonIdentifying} (boolean: the clinician attests the crop shows nothing
+ * identifying; required with a crop of a face, head, neck or whole-body image or of one flagged with
+ * identifying features), {@code pseudonymize} (boolean, default true: PSEUDED with the patient's
+ * stable pseudonym; false: ANONYED with an opaque per-image subject), {@code attester}
+ * ({@code Practitioner/{id}} or {@code PractitionerRole/{id}}, recorded in the Provenance).
+ *
+ * <p>The requester must be allowed to see the source for the request's purpose (403 otherwise):
+ * de-identification is a use of the identifiable image.
+ */
+public class DeidentifyOperation {
+
+	private final Deidentifier deidentifier;
+	private final ImageConsentDecisions decisions;
+	private final PseudonymMasking masking;
+	private final BooleanSupplier enforcement;
+
+	public DeidentifyOperation(Deidentifier deidentifier, ImageConsentDecisions decisions, PseudonymMasking masking,
+			BooleanSupplier enforcement) {
+		this.deidentifier = deidentifier;
+		this.decisions = decisions;
+		this.masking = masking;
+		this.enforcement = enforcement;
+	}
+
+	@Operation(name = "$deidentify", type = Media.class, idempotent = false)
+	public Resource deidentify(
+			@IdParam IdType mediaId,
+			@OperationParam(name = "crop", min = 0, max = 1) StringType crop,
+			@OperationParam(name = "attestNonIdentifying", min = 0, max = 1) BooleanType attest,
+			@OperationParam(name = "pseudonymize", min = 0, max = 1) BooleanType pseudonymize,
+			@OperationParam(name = "attester", min = 0, max = 1) StringType attester,
+			RequestDetails request) {
+		DeidentificationRequest what = new DeidentificationRequest(
+				crop == null || crop.isEmpty() ? null : parse(crop.getValue()),
+				attest != null && Boolean.TRUE.equals(attest.getValue()),
+				pseudonymize == null || !Boolean.FALSE.equals(pseudonymize.getValue()),
+				attester == null || attester.isEmpty() ? null : attester.getValue().trim());
+
+		ImageUse purpose = RequestPurpose.of(request);
+		Media source = deidentifier.source(mediaId);
+		if (enforcement.getAsBoolean()) {
+			Decision decision = decisions.decide(source, AccessRequest.of(purpose, Instant.now()));
+			if (!decision.permit()) {
+				throw new ForbiddenOperationException("Access denied by the patient's image consent: " + decision.reason());
+			}
+		}
+
+		IdType created = deidentifier.deidentify(source, what, request.getFhirServerBase());
+
+		if (request instanceof ServletRequestDetails servlet && servlet.getServletResponse() != null) {
+			servlet.getServletResponse().setStatus(201);
+			servlet.getServletResponse().setHeader("Location", request.getFhirServerBase() + "/" + created.getValue()
+					+ "/_history/1");
+		}
+		Media derivative = deidentifier.source(created);
+		derivative.getMeta().getSecurity().removeIf(label -> GrantLabels.SYSTEM.equals(label.getSystem()));
+		if (enforcement.getAsBoolean() && !decisions.decide(derivative, AccessRequest.of(purpose, Instant.now())).permit()) {
+			OperationOutcome outcome = new OperationOutcome();
+			outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+					.setCode(OperationOutcome.IssueType.INFORMATIONAL)
+					.setDiagnostics("Created " + created.getValue() + "; it is not shown because the patient's consent"
+							+ " does not permit it for " + purpose.code());
+			return outcome;
+		}
+		if (PseudonymMasking.masksFor(purpose)) {
+			masking.mask(derivative);
+		}
+		return derivative;
+	}
+
+	private static CropRegion parse(String crop) {
+		try {
+			return CropRegion.parse(crop);
+		} catch (IllegalArgumentException e) {
+			throw new InvalidRequestException(e.getMessage());
+		}
+	}
+}
