@@ -1,5 +1,6 @@
 package org.dermconsent.deid;
 
+import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
@@ -75,6 +76,9 @@ class DeidentifyOperationTest extends FhirApi {
 
 	@Autowired
 	DataSource dataSource;
+
+	@Autowired
+	IJobMaintenanceService jobMaintenance;
 
 	private String patient;
 
@@ -253,6 +257,33 @@ class DeidentifyOperationTest extends FhirApi {
 		aiTraining().get("/Media/" + anonymousId).then().statusCode(200)
 				.body("subject.identifier.system", equalTo(Pseudonyms.IMAGE_SYSTEM))
 				.body("subject.reference", equalTo(null));
+	}
+
+	@Test
+	void bulkExportForAiTrainingCarriesThePseudonymToo() throws InterruptedException {
+		Media photo = photo(FOREARM);
+		photo.getContent().setContentType("image/jpeg").setData(jpeg(noisyImage(16, 16, 9), false, 0));
+		String derivativeId = deidentify(create(photo), new Parameters()).then().statusCode(201).extract().path("id");
+
+		String status = aiTraining().header("Prefer", "respond-async").queryParam("_type", "Media")
+				.queryParam("_typeFilter", "Media?_id=" + derivativeId)
+				.get("/$export").then().statusCode(202).extract().header("Content-Location");
+		StringBuilder exported = new StringBuilder();
+		for (int polls = 0; polls < 240; polls++) {
+			jobMaintenance.forceMaintenancePass();
+			Response poll = io.restassured.RestAssured.given().get(status);
+			if (poll.statusCode() == 200) {
+				for (String url : poll.jsonPath().getList("output.url", String.class)) {
+					exported.append(io.restassured.RestAssured.given().accept("application/fhir+ndjson").get(url)
+							.then().statusCode(200).extract().asString());
+				}
+				break;
+			}
+			assertThat(poll.statusCode()).as("export status").isEqualTo(202);
+			Thread.sleep(500);
+		}
+		assertThat(exported.toString()).contains("\"id\":\"" + derivativeId + "\"")
+				.contains(Pseudonyms.PATIENT_SYSTEM).doesNotContain("Patient/" + patient);
 	}
 
 	@Test
