@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -39,8 +41,7 @@ public class BulkExportConsent {
 
 	@Hook(Pointcut.STORAGE_INITIATE_BULK_EXPORT)
 	public void selectOnlyPermittedImages(BulkExportJobParameters job, RequestDetails request) {
-		ImageUse purpose = RequestPurpose.of(request);
-		String clause = clause(GrantLabels.filterFor(AccessRequest.of(purpose, Instant.now())));
+		String clause = clause(GrantLabels.filterFor(RequestPurpose.access(request)));
 		List<String> filters = new ArrayList<>();
 		boolean mediaFiltered = false;
 		for (String filter : job.getFilters() == null ? List.<String>of() : job.getFilters()) {
@@ -62,11 +63,11 @@ public class BulkExportConsent {
 		if (!(resource instanceof Media) && !(resource instanceof Binary)) {
 			return true;
 		}
-		Optional<ImageUse> purpose = purposeOf(job);
-		if (purpose.isEmpty()) {
+		Optional<AccessRequest> access = accessOf(job);
+		if (access.isEmpty()) {
 			return false; // a job that did not pass kickoff through this server: nobody said what for
 		}
-		boolean permitted = disclosure.check(AccessRequest.of(purpose.get(), Instant.now())).denial(resource).isEmpty();
+		boolean permitted = disclosure.check(access.get()).denial(resource).isEmpty();
 		if (permitted) {
 			GrantLabelMasking.strip(resource);
 		}
@@ -81,23 +82,29 @@ public class BulkExportConsent {
 		return clause.toString();
 	}
 
-	/** The purpose written into the job's Media filters at kickoff. */
-	static Optional<ImageUse> purposeOf(BulkExportJobParameters job) {
-		if (job.getFilters() == null) {
-			return Optional.empty();
+	/** The purpose and requester written into the job's Media filters at kickoff, as of now. */
+	public static Optional<AccessRequest> accessOf(BulkExportJobParameters job) {
+		for (String filter : job.getFilters() == null ? List.<String>of() : job.getFilters()) {
+			int at = filter.indexOf(PURPOSE_FILTER);
+			if (!filter.startsWith("Media?") || at < 0) {
+				continue;
+			}
+			String anyOf = filter.substring(at + Constants.PARAM_SECURITY.length() + 1).split("&", 2)[0];
+			Optional<ImageUse> purpose = Optional.empty();
+			Set<String> actors = new TreeSet<>();
+			for (String label : anyOf.split(",")) {
+				String code = label.substring(GrantLabels.SYSTEM.length() + 1);
+				int actorAt = code.indexOf('@');
+				if (actorAt < 0) {
+					purpose = ImageUse.find(code);
+				} else {
+					actors.add(code.substring(actorAt + 1));
+				}
+			}
+			if (purpose.isPresent()) {
+				return Optional.of(new AccessRequest(purpose.get(), actors, Instant.now()));
+			}
 		}
-		return job.getFilters().stream()
-				.filter(filter -> filter.startsWith("Media?"))
-				.map(filter -> {
-					int at = filter.indexOf(PURPOSE_FILTER);
-					if (at < 0) {
-						return null;
-					}
-					String rest = filter.substring(at + PURPOSE_FILTER.length());
-					return rest.split("[,&@!]", 2)[0];
-				})
-				.map(code -> code == null ? null : ImageUse.find(code).orElse(null))
-				.filter(java.util.Objects::nonNull)
-				.findFirst();
+		return Optional.empty();
 	}
 }

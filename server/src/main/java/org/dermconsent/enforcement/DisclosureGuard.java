@@ -44,7 +44,7 @@ public class DisclosureGuard {
 		if (request == null || request instanceof SystemRequestDetails || WRITES.contains(request.getRestOperationType())) {
 			return;
 		}
-		ImageDisclosure.Check check = disclosure.check(AccessRequest.of(RequestPurpose.of(request), Instant.now()));
+		ImageDisclosure.Check check = disclosure.check(RequestPurpose.access(request));
 		for (int i = 0; i < resources.size(); i++) {
 			Optional<Decision> denial = check.denial(resources.getResource(i));
 			if (denial.isPresent()) {

@@ -8,20 +8,18 @@ import org.dermconsent.consent.fhir.ImageConsentDecisions;
 import org.dermconsent.security.SecurityProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** Consent enforcement on every path that discloses an image or its bytes. */
 @Configuration
-@EnableConfigurationProperties(EnforcementProperties.class)
 public class EnforcementConfig {
 
 	private static final Logger log = LoggerFactory.getLogger(EnforcementConfig.class);
 
 	@Bean
-	public RequestPurpose requestPurpose(RestfulServer fhirRestfulServer) {
-		RequestPurpose requestPurpose = new RequestPurpose();
+	public RequestPurpose requestPurpose(RestfulServer fhirRestfulServer, PurposeAuthority purposeAuthority) {
+		RequestPurpose requestPurpose = new RequestPurpose(purposeAuthority);
 		fhirRestfulServer.registerInterceptor(requestPurpose);
 		fhirRestfulServer.registerInterceptor(new MetaOperationRefusal());
 		return requestPurpose;

@@ -3,16 +3,23 @@ package org.dermconsent.enforcement;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import org.dermconsent.consent.AccessRequest;
 import org.dermconsent.consent.ImageUse;
 import org.dermconsent.consent.InvalidPurposeException;
 import org.dermconsent.consent.PurposeResolver;
 
+import java.time.Instant;
+import java.util.Set;
+
 /**
  * The purpose a request serves, from its {@code X-Purpose-Of-Use} header: an image-use code or a
- * mapped v3 PurposeOfUse code, bare or as {@code system|code}. Without the header a request is for
- * clinical care. A purpose the server does not know is a client error, answered before anything runs.
+ * mapped v3 PurposeOfUse code, bare or as {@code system|code}. A purpose the server does not know is
+ * a client error (400); one the client may not use is 403. Without the header a request is for
+ * clinical care, if the client may use that; otherwise it must say what it is for (403).
  */
 @Interceptor
 public class RequestPurpose {
@@ -20,11 +27,27 @@ public class RequestPurpose {
 	public static final String HEADER = "X-Purpose-Of-Use";
 	private static final String USER_DATA_KEY = RequestPurpose.class.getName();
 
+	private final PurposeAuthority authority;
+
+	public RequestPurpose(PurposeAuthority authority) {
+		this.authority = authority;
+	}
+
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
 	public void resolve(RequestDetails request) {
+		if (request.getRestOperationType() == RestOperationTypeEnum.METADATA) {
+			// the capability statement is public and discloses no image
+			request.getUserData().put(USER_DATA_KEY, new Context(ImageUse.CLINICAL_CARE, Set.of()));
+			return;
+		}
 		String header = request.getHeader(HEADER);
+		Set<ImageUse> allowed = authority.allowedPurposes(request);
 		ImageUse purpose;
 		if (header == null) {
+			if (!allowed.contains(ImageUse.CLINICAL_CARE)) {
+				throw new ForbiddenOperationException("A purpose of use is required: send " + HEADER
+						+ " with one of the purposes this client may use " + codes(allowed));
+			}
 			purpose = ImageUse.CLINICAL_CARE;
 		} else {
 			try {
@@ -32,18 +55,37 @@ public class RequestPurpose {
 			} catch (InvalidPurposeException e) {
 				throw new InvalidRequestException(HEADER + ": " + e.getMessage());
 			}
+			if (!allowed.contains(purpose)) {
+				throw new ForbiddenOperationException("This client may not use images for " + purpose.code()
+						+ "; its token allows " + codes(allowed));
+			}
 		}
-		request.getUserData().put(USER_DATA_KEY, purpose);
+		request.getUserData().put(USER_DATA_KEY, new Context(purpose, authority.actors(request)));
 	}
 
-	/**
-	 * The purpose of a request. Batch and transaction entries are sub-requests that never passed
-	 * {@link #resolve}; they carry their parent's headers and are resolved here on first use.
-	 */
+	/** The purpose of a request that passed {@link #resolve} (batch entries share their bundle's). */
 	public static ImageUse of(RequestDetails request) {
-		if (!request.getUserData().containsKey(USER_DATA_KEY)) {
-			new RequestPurpose().resolve(request);
-		}
-		return (ImageUse) request.getUserData().get(USER_DATA_KEY);
+		return context(request).purpose();
 	}
+
+	/** The request as the consent core sees it: purpose, requester and now. */
+	public static AccessRequest access(RequestDetails request) {
+		Context context = context(request);
+		return new AccessRequest(context.purpose(), context.actors(), Instant.now());
+	}
+
+	private static Context context(RequestDetails request) {
+		Object context = request.getUserData().get(USER_DATA_KEY);
+		if (context == null) {
+			// fail closed: a request that never said what it is for is not for anything
+			throw new ForbiddenOperationException("The purpose of this request was not established");
+		}
+		return (Context) context;
+	}
+
+	private static String codes(Set<ImageUse> purposes) {
+		return purposes.stream().map(ImageUse::code).sorted().toList().toString();
+	}
+
+	private record Context(ImageUse purpose, Set<String> actors) {}
 }

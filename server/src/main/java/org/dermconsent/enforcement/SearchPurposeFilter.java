@@ -29,7 +29,7 @@ public class SearchPurposeFilter {
 		if (request == null || request instanceof SystemRequestDetails || !"Media".equals(search.getResourceType())) {
 			return;
 		}
-		add(params, GrantLabels.filterFor(AccessRequest.of(RequestPurpose.of(request), Instant.now())));
+		add(params, GrantLabels.filterFor(RequestPurpose.access(request)));
 	}
 
 	static void add(SearchParameterMap params, GrantLabels.Filter filter) {

@@ -7,9 +7,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Fails closed: a server asked to enforce tokens must not start unless it can. Token validation
- * (SMART on FHIR with Keycloak) is not part of this build yet, so enabling security stops startup
- * instead of silently serving unauthenticated requests.
+ * Fails closed: a server asked to check tokens does not start without an issuer to check them
+ * against; a server that does not check them says so loudly.
  */
 @Component
 public class SecurityModeCheck {
@@ -31,8 +30,8 @@ public class SecurityModeCheck {
 					"dermconsent.security.enabled=true needs dermconsent.security.issuer-uri (the Keycloak realm URL)");
 		}
 		if (security.enabled()) {
-			throw new IllegalStateException("dermconsent.security.enabled=true is not supported by this build yet:"
-					+ " refusing to start rather than serve requests without checking their tokens");
+			log.info("Security is enabled: SMART on FHIR tokens from {} for audience {}", security.issuerUri(), security.audience());
+			return;
 		}
 		log.warn("Security is disabled: requests are not authenticated. Listening on {} only; do not expose this"
 				+ " server to a network without dermconsent.security.enabled=true", bindAddress.isBlank() ? "all addresses" : bindAddress);

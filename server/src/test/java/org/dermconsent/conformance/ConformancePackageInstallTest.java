@@ -1,5 +1,7 @@
 package org.dermconsent.conformance;
 
+import ca.uhn.fhir.jpa.term.api.ITermDeferredStorageSvc;
+
 import org.dermconsent.support.FhirApi;
 import org.dermconsent.support.H2ServerTest;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,9 @@ class ConformancePackageInstallTest extends FhirApi {
 
 	@Autowired
 	ConformanceResourceInstaller installer;
+
+	@Autowired
+	ITermDeferredStorageSvc deferredTerminology;
 
 	@Test
 	void reinstallingOnRestartChangesNothing() {
@@ -52,6 +57,8 @@ class ConformancePackageInstallTest extends FhirApi {
 					.body("entry[0].resource.version", equalTo("0.1.1-test"));
 		} finally {
 			installer.install(dermconsent.id(), List.of(imageUse));
+			// HAPI stores a changed CodeSystem's concepts in the background; other tests validate against them
+			deferredTerminology.saveAllDeferred();
 		}
 		fhir().get("/CodeSystem?url=" + IMAGE_USE).then().body("entry[0].resource.version", equalTo("0.1.0"));
 	}

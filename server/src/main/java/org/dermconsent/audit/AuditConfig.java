@@ -1,0 +1,38 @@
+package org.dermconsent.audit;
+
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import org.dermconsent.enforcement.ImageOfBinary;
+import org.hl7.fhir.r4.model.Bundle;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+
+/** The disclosure audit: recorded on every path that lets an image out, written in the background. */
+@Configuration
+public class AuditConfig {
+
+	@Bean(destroyMethod = "stop")
+	public AuditTrail auditTrail(IFhirSystemDao<Bundle, ?> systemDao, AuditProperties properties) {
+		return new AuditTrail(systemDao, properties.flushInterval());
+	}
+
+	@Bean
+	public AppendOnlyAuditEvents appendOnlyAuditEvents(RestfulServer fhirRestfulServer, AuditTrail trail,
+			IInterceptorService storageInterceptors, DaoRegistry daoRegistry, AuditProperties properties) {
+		AppendOnlyAuditEvents appendOnly = new AppendOnlyAuditEvents();
+		fhirRestfulServer.registerInterceptor(appendOnly);
+		if (properties.enabled()) {
+			storageInterceptors.registerInterceptor(new DisclosureRecorder(trail, new ImageOfBinary(daoRegistry)));
+		}
+		return appendOnly;
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	public void startWriting(ApplicationReadyEvent event) {
+		event.getApplicationContext().getBean(AuditTrail.class).start();
+	}
+}

@@ -1,0 +1,63 @@
+package org.dermconsent.audit;
+
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Reference;
+
+import java.util.Date;
+
+/**
+ * A disclosure as an R4 AuditEvent shaped like the IHE Basic Audit Log Patterns "read" event:
+ * type rest/read, agents for the client application and the user, entities for the image and its
+ * patient, purposeOfEvent from the request.
+ */
+final class AuditEvents {
+
+	static final String DICOM = "http://dicom.nema.org/resources/ontology/DCM";
+	private static final String AUDIT_EVENT_TYPE = "http://terminology.hl7.org/CodeSystem/audit-event-type";
+	private static final String RESTFUL_INTERACTION = "http://hl7.org/fhir/restful-interaction";
+	private static final String ENTITY_TYPE = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
+	private static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
+	private static final String IMAGE_USE = "https://dermconsent.org/fhir/CodeSystem/image-use";
+
+	private AuditEvents() {}
+
+	static AuditEvent of(Disclosure disclosure) {
+		AuditEvent event = new AuditEvent();
+		event.getMeta().addTag("https://dermconsent.org/fhir/CodeSystem/audit", "image-disclosure", "Image disclosure");
+		event.setType(new Coding(AUDIT_EVENT_TYPE, "rest", "Restful Operation"));
+		event.addSubtype(new Coding(RESTFUL_INTERACTION, "read", "read"));
+		event.setAction(AuditEvent.AuditEventAction.R);
+		event.setRecorded(Date.from(disclosure.at()));
+		event.setOutcome(disclosure.permitted() ? AuditEvent.AuditEventOutcome._0 : AuditEvent.AuditEventOutcome._4);
+		if (!disclosure.permitted()) {
+			event.setOutcomeDesc("Refused by the patient's image consent");
+		}
+		event.addPurposeOfEvent(new CodeableConcept(new Coding(IMAGE_USE, disclosure.purpose().code(), null)));
+		event.getSource().setObserver(new Reference().setDisplay("DermConsent FHIR server"))
+				.addType(new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"));
+
+		AuditEvent.AuditEventAgentComponent application = event.addAgent().setRequestor(false);
+		application.setType(new CodeableConcept(new Coding(DICOM, "110150", "Application")));
+		application.setWho(new Reference().setIdentifier(new org.hl7.fhir.r4.model.Identifier()
+				.setSystem("https://dermconsent.org/fhir/NamingSystem/client-id")
+				.setValue(disclosure.client() == null ? "anonymous" : disclosure.client())));
+		if (disclosure.user() != null) {
+			AuditEvent.AuditEventAgentComponent user = event.addAgent().setRequestor(true);
+			user.setType(new CodeableConcept(new Coding(DICOM, "110153", "Source Role ID")));
+			user.setWho(new Reference().setIdentifier(new org.hl7.fhir.r4.model.Identifier()
+					.setSystem("https://dermconsent.org/fhir/NamingSystem/token-subject").setValue(disclosure.user())));
+		}
+
+		event.addEntity().setWhat(new Reference(disclosure.resource()))
+				.setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+				.setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
+		if (disclosure.patient() != null) {
+			event.addEntity().setWhat(new Reference(disclosure.patient()))
+					.setType(new Coding(ENTITY_TYPE, "1", "Person"))
+					.setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
+		}
+		return event;
+	}
+}

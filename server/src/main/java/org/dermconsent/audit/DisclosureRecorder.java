@@ -1,0 +1,79 @@
+package org.dermconsent.audit;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
+import org.dermconsent.consent.AccessRequest;
+import org.dermconsent.consent.ImageUse;
+import org.dermconsent.consent.fhir.FhirImageFacts;
+import org.dermconsent.enforcement.BulkExportConsent;
+import org.dermconsent.enforcement.ImageOfBinary;
+import org.dermconsent.enforcement.RequestPurpose;
+import org.dermconsent.security.SmartToken;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Media;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Notes every image, and every image's bytes, that leaves the server for a purpose other than
+ * clinical care: in responses (after consent enforcement has removed what may not leave) and in bulk
+ * export files. Writing happens later, in {@link AuditTrail}.
+ */
+@Interceptor
+public class DisclosureRecorder {
+
+	private final AuditTrail trail;
+	private final ImageOfBinary imageOfBinary;
+
+	public DisclosureRecorder(AuditTrail trail, ImageOfBinary imageOfBinary) {
+		this.trail = trail;
+		this.imageOfBinary = imageOfBinary;
+	}
+
+	// after the masking and consent hooks: only what is really shown is recorded
+	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = 1000)
+	public void recordShown(IPreResourceShowDetails resources, RequestDetails request) {
+		if (request == null || request instanceof SystemRequestDetails) {
+			return;
+		}
+		ImageUse purpose = RequestPurpose.of(request);
+		if (purpose == ImageUse.CLINICAL_CARE) {
+			return;
+		}
+		Optional<SmartToken> token = SmartToken.current();
+		String client = token.map(SmartToken::clientId).orElse(null);
+		String user = token.map(SmartToken::subject).orElse(null);
+		for (int i = 0; i < resources.size(); i++) {
+			record(resources.getResource(i), purpose, client, user);
+		}
+	}
+
+	@Hook(value = Pointcut.STORAGE_BULK_EXPORT_RESOURCE_INCLUSION, order = 1000)
+	public boolean recordExported(BulkExportJobParameters job, IBaseResource resource) {
+		Optional<AccessRequest> access = BulkExportConsent.accessOf(job);
+		if (access.isPresent() && access.get().purpose() != ImageUse.CLINICAL_CARE) {
+			String client = access.get().actors().stream().findFirst().orElse("bulk-export");
+			record(resource, access.get().purpose(), client, null);
+		}
+		return true;
+	}
+
+	private void record(IBaseResource resource, ImageUse purpose, String client, String user) {
+		if (resource instanceof Media image) {
+			trail.record(new Disclosure("Media/" + image.getIdElement().getIdPart(),
+					FhirImageFacts.patient(image).orElse(null), purpose, client, user, true, Instant.now()));
+		} else if (resource instanceof Binary bytes && ImageOfBinary.holdsAnImage(bytes)) {
+			String patient = imageOfBinary.imagesOf(bytes).stream().map(FhirImageFacts::patient)
+					.flatMap(Optional::stream).findFirst().orElse(null);
+			trail.record(new Disclosure("Binary/" + bytes.getIdElement().getIdPart(), patient, purpose, client, user,
+					true, Instant.now()));
+		}
+	}
+}

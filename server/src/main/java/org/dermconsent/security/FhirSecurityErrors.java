@@ -1,0 +1,41 @@
+package org.dermconsent.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.dermconsent.rest.OperationOutcomeWriter;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+import java.io.IOException;
+
+/** 401 and 403 from the token check, as OperationOutcomes with the Bearer challenge RFC 6750 asks for. */
+public class FhirSecurityErrors implements AuthenticationEntryPoint, AccessDeniedHandler {
+
+	private final OperationOutcomeWriter outcomes;
+	private final String realm;
+
+	public FhirSecurityErrors(OperationOutcomeWriter outcomes, String realm) {
+		this.outcomes = outcomes;
+		this.realm = realm;
+	}
+
+	@Override
+	public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
+			throws IOException {
+		boolean tokenSent = request.getHeader("Authorization") != null;
+		response.setHeader("WWW-Authenticate", "Bearer realm=\"" + realm + "\""
+				+ (tokenSent ? ", error=\"invalid_token\"" : ""));
+		outcomes.write(response, HttpServletResponse.SC_UNAUTHORIZED, "login", tokenSent
+				? "The access token was refused: " + failure.getMessage()
+				: "An access token is required (Authorization: Bearer ...); see /fhir/.well-known/smart-configuration");
+	}
+
+	@Override
+	public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
+			throws IOException {
+		response.setHeader("WWW-Authenticate", "Bearer realm=\"" + realm + "\", error=\"insufficient_scope\"");
+		outcomes.write(response, HttpServletResponse.SC_FORBIDDEN, "forbidden", denied.getMessage());
+	}
+}

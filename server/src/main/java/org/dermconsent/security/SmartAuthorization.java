@@ -1,0 +1,130 @@
+package org.dermconsent.security;
+
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
+import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import org.dermconsent.security.SmartScope.Context;
+import org.dermconsent.security.SmartScope.Permission;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Media;
+import org.hl7.fhir.r4.model.Patient;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * SMART scopes as HAPI authorization rules. {@code system/} and {@code user/} scopes act on any
+ * resource of their type; {@code patient/} scopes only inside the compartment of the token's
+ * {@code patient}, and without a patient in the token they grant nothing. What is not granted is
+ * 403. Consent enforcement comes on top: a scope to read Media never lets an image out that its
+ * patient's consent withholds for the request's purpose.
+ */
+public class SmartAuthorization extends AuthorizationInterceptor {
+
+	private static final List<String> CONFORMANCE_TYPES = List.of(
+			"CodeSystem", "ValueSet", "ConceptMap", "StructureDefinition", "SearchParameter", "OperationDefinition");
+	private static final List<String> TERMINOLOGY_OPERATIONS =
+			List.of("$expand", "$lookup", "$validate-code", "$subsumes", "$translate", "$validate");
+
+	@Override
+	public List<IAuthRule> buildRuleList(RequestDetails request) {
+		Optional<SmartToken> token = SmartToken.current();
+		IAuthRuleBuilder rules = new RuleBuilder();
+		rules.allow("capability statement").metadata();
+		if (token.isEmpty()) {
+			return rules.denyAll("No access token").build();
+		}
+		conformanceForEveryone(rules);
+		rules.allow("transactions and batches, entry by entry").transaction().withAnyOperation().andApplyNormalRules();
+		for (SmartScope scope : token.get().scopes()) {
+			if (scope.context() == Context.PATIENT) {
+				token.get().patient().ifPresent(patient -> patientScope(rules, scope, new IdType("Patient", patient)));
+			} else {
+				anyResourceScope(rules, scope);
+			}
+		}
+		return rules.denyAll("No SMART scope of this token allows this request").build();
+	}
+
+	private static void conformanceForEveryone(IAuthRuleBuilder rules) {
+		for (String type : CONFORMANCE_TYPES) {
+			rules.allow("conformance " + type).read().resourcesOfType(type).withAnyId();
+		}
+		for (String operation : TERMINOLOGY_OPERATIONS) {
+			rules.allow("terminology " + operation).operation().named(operation).atAnyLevel().andAllowAllResponses();
+		}
+	}
+
+	private static void anyResourceScope(IAuthRuleBuilder rules, SmartScope scope) {
+		String name = scope.context().name().toLowerCase() + "/" + scope.resourceType();
+		forEachPermission(rules, scope, name, IAuthRuleBuilderRuleOpClassifier::withAnyId);
+		if (scope.allows(Permission.READ)) {
+			if (scope.coversType("Media")) {
+				rules.allow(name + " explain").operation().named("$consent-decision").onInstancesOfType(Media.class)
+						.andAllowAllResponses();
+			}
+			if (scope.coversType("Consent")) {
+				rules.allow(name + " summary").operation().named("$image-consent-summary").onInstancesOfType(Patient.class)
+						.andAllowAllResponses();
+			}
+			if (scope.coversType("Patient")) {
+				rules.allow(name + " everything").operation().named("$everything").onInstancesOfType(Patient.class)
+						.andRequireExplicitResponseAuthorization();
+			}
+			if (scope.context() == Context.SYSTEM) {
+				bulkExport(rules, scope, name);
+			}
+		}
+	}
+
+	/** Bulk data: kickoff, status and the output files (image bytes in them still follow consent). */
+	private static void bulkExport(IAuthRuleBuilder rules, SmartScope scope, String name) {
+		if ("*".equals(scope.resourceType())) {
+			rules.allow(name + " export").bulkExport().any();
+		} else {
+			rules.allow(name + " export").bulkExport().systemExport().withResourceTypes(List.of(scope.resourceType()));
+			rules.allow(name + " patient export").bulkExport().patientExportOnAllPatients()
+					.withResourceTypes(List.of(scope.resourceType()));
+		}
+		rules.allow(name + " export status").operation().named("$export-poll-status").onServer().andAllowAllResponses();
+		rules.allow(name + " export files").read().resourcesOfType("Binary").withAnyId();
+	}
+
+	private static void patientScope(IAuthRuleBuilder rules, SmartScope scope, IdType patient) {
+		String name = "patient/" + scope.resourceType() + " of " + patient.getValue();
+		forEachPermission(rules, scope, name, target -> target.inCompartment("Patient", patient));
+		if (scope.allows(Permission.READ) && scope.coversType("Consent")) {
+			rules.allow(name + " summary").operation().named("$image-consent-summary").onInstance(patient)
+					.andAllowAllResponses();
+		}
+		if (scope.allows(Permission.READ) && scope.coversType("Patient")) {
+			rules.allow(name + " everything").operation().named("$everything").onInstance(patient)
+					.andRequireExplicitResponseAuthorization();
+		}
+	}
+
+	private static void forEachPermission(IAuthRuleBuilder rules, SmartScope scope, String name,
+			Function<IAuthRuleBuilderRuleOpClassifier, Object> target) {
+		if (scope.allows(Permission.READ) || scope.allows(Permission.SEARCH)) {
+			target.apply(types(rules.allow(name + " read").read(), scope));
+		}
+		if (scope.allows(Permission.CREATE)) {
+			target.apply(types(rules.allow(name + " create").create(), scope));
+		}
+		if (scope.allows(Permission.UPDATE)) {
+			target.apply(types(rules.allow(name + " update").write(), scope));
+		}
+		if (scope.allows(Permission.DELETE)) {
+			target.apply(types(rules.allow(name + " delete").delete(), scope));
+		}
+	}
+
+	private static IAuthRuleBuilderRuleOpClassifier types(IAuthRuleBuilderRuleOp operation, SmartScope scope) {
+		return "*".equals(scope.resourceType()) ? operation.allResources() : operation.resourcesOfType(scope.resourceType());
+	}
+}

@@ -1,0 +1,41 @@
+package org.dermconsent.security;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import org.hl7.fhir.instance.model.api.IBaseConformance;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.UriType;
+
+/** The CapabilityStatement says that the server is protected by SMART on FHIR, and where tokens come from. */
+@Interceptor
+public class SmartCapabilities {
+
+	private static final String OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
+
+	private final SmartEndpoints endpoints;
+
+	public SmartCapabilities(SmartEndpoints endpoints) {
+		this.endpoints = endpoints;
+	}
+
+	@Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
+	public void describeSecurity(IBaseConformance capabilities) {
+		CapabilityStatement statement = (CapabilityStatement) capabilities;
+		for (CapabilityStatement.CapabilityStatementRestComponent rest : statement.getRest()) {
+			CapabilityStatement.CapabilityStatementRestSecurityComponent security = rest.getSecurity();
+			security.setCors(true);
+			security.addService(new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(
+					"http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")));
+			security.setDescription("SMART App Launch 2 access tokens from " + endpoints.issuer()
+					+ "; purposes of use from the token's purpose_of_use claim, chosen per request with X-Purpose-Of-Use");
+			Extension oauth = security.addExtension().setUrl(OAUTH_URIS);
+			oauth.addExtension("authorize", new UriType(endpoints.authorize()));
+			oauth.addExtension("token", new UriType(endpoints.token()));
+			oauth.addExtension("revoke", new UriType(endpoints.revoke()));
+			oauth.addExtension("introspect", new UriType(endpoints.introspect()));
+		}
+	}
+}
