@@ -24,7 +24,6 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import org.dermconsent.support.DermJson;
 import org.dermconsent.support.FhirApi;
-import org.dermconsent.support.H2ServerTest;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.BooleanType;
@@ -60,9 +59,9 @@ import static org.hamcrest.Matchers.not;
 /**
  * {@code Media/{id}/$deidentify} over REST, with real JPEG and PNG files full of identifying metadata,
  * checked by an independent reader (metadata-extractor) and by the consent rules that then apply.
+ * Runs on H2 ({@link H2DeidentifyTest}) and PostgreSQL ({@link PostgresDeidentifyTest}).
  */
-@H2ServerTest
-class DeidentifyOperationTest extends FhirApi {
+abstract class DeidentifySuite extends FhirApi {
 
 	private static final FhirContext FHIR = FhirContext.forR4Cached();
 	private static final String SNOMED = "http://snomed.info/sct";
