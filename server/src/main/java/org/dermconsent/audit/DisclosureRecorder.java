@@ -37,8 +37,9 @@ public class DisclosureRecorder {
 		this.imageOfBinary = imageOfBinary;
 	}
 
-	// after the masking and consent hooks: only what is really shown is recorded
-	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = 1000)
+	// consent has already removed what may not be shown (STORAGE_PREACCESS_RESOURCES); record before
+	// the pseudonym replaces the patient reference (order 0)
+	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = -100)
 	public void recordShown(IPreResourceShowDetails resources, RequestDetails request) {
 		if (request == null || request instanceof SystemRequestDetails) {
 			return;
@@ -55,7 +56,8 @@ public class DisclosureRecorder {
 		}
 	}
 
-	@Hook(value = Pointcut.STORAGE_BULK_EXPORT_RESOURCE_INCLUSION, order = 1000)
+	// after the consent decision (order 0), before the pseudonym (order 100)
+	@Hook(value = Pointcut.STORAGE_BULK_EXPORT_RESOURCE_INCLUSION, order = 50)
 	public boolean recordExported(BulkExportJobParameters job, IBaseResource resource) {
 		Optional<AccessRequest> access = BulkExportConsent.accessOf(job);
 		if (access.isPresent() && access.get().purpose() != ImageUse.CLINICAL_CARE) {

@@ -43,7 +43,8 @@ public class ImageProbeRejection {
 		this.searchParams = searchParams;
 	}
 
-	@Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
+	// before SearchPurposeFilter adds the server's own grant-label criteria
+	@Hook(value = Pointcut.STORAGE_PRESEARCH_REGISTERED, order = -100)
 	public void rejectImageProbes(ICachedSearchDetails search, RequestDetails request, SearchParameterMap params) {
 		if (request == null || request instanceof SystemRequestDetails) {
 			return;

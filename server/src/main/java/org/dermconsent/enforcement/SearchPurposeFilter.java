@@ -24,7 +24,8 @@ import java.time.Instant;
 @Interceptor
 public class SearchPurposeFilter {
 
-	@Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
+	// after ImageProbeRejection has checked the client's own criteria
+	@Hook(value = Pointcut.STORAGE_PRESEARCH_REGISTERED, order = 100)
 	public void restrictToPermittedImages(ICachedSearchDetails search, RequestDetails request, SearchParameterMap params) {
 		if (request == null || request instanceof SystemRequestDetails || !"Media".equals(search.getResourceType())) {
 			return;
