@@ -29,7 +29,8 @@ public class GrantLabelMasking {
 		}
 	}
 
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	// before the grant index labels a new image (order 100)
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = -100)
 	public void dropClientGrantLabelsOnCreate(IBaseResource resource, RequestDetails request) {
 		if (!GrantIndex.isOwnWrite(request)) {
 			strip(resource);

@@ -78,6 +78,21 @@ public class GrantIndex {
 	}
 
 	/**
+	 * The labels a new image gets before it is first stored, so that creating images needs no label
+	 * writes of its own. A consent written in the same transaction relabels the patient's images
+	 * before commit anyway.
+	 */
+	public Set<String> labelsForNewImage(Media image) {
+		Instant now = Instant.now();
+		ImageGrants grants = decisions.batch().grants(image);
+		Optional<Instant> next = GrantLabels.nextChangeAfter(grants, now);
+		if (next.isPresent()) {
+			FhirImageFacts.patient(image).ifPresent(patient -> schedule.setNoLaterThan(patient, next.get()));
+		}
+		return GrantLabels.at(grants, now);
+	}
+
+	/**
 	 * Rewrites the labels of one image only: enough when the image itself was written and no consent
 	 * changed. Returns whether its labels changed.
 	 */

@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import jakarta.persistence.EntityManagerFactory;
+import org.dermconsent.consent.GrantLabels;
 import org.dermconsent.consent.fhir.FhirImageFacts;
 import org.dermconsent.validation.DermProfiles;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -21,9 +22,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Notes which images a write affects and rewrites their grant labels just before the transaction
- * commits: all images of a patient whose derm image Consent was written (or whose image moved or was
- * deleted), just the image itself when only a Media was written. Each at most once per transaction,
+ * Keeps grant labels exact through writes. A new image is labelled before it is first stored. For
+ * other writes it notes which images are affected and rewrites their labels just before the
+ * transaction commits: all images of a patient whose derm image Consent was written (or whose image
+ * moved or was deleted), just the image itself when only a Media was updated. Each at most once per transaction,
  * however many entries of a bundle touched it. The labels therefore commit with the write, and a
  * withdrawal is in force for the very next request.
  */
@@ -40,14 +42,17 @@ public class GrantIndexMaintainer {
 		this.entityManagerFactory = entityManagerFactory;
 	}
 
+	/** After client-sent grant labels are dropped (GrantLabelMasking, order -100). */
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = 100)
+	public void labelNewImage(IBaseResource resource, RequestDetails request) {
+		if (resource instanceof Media image && !GrantIndex.isOwnWrite(request)) {
+			index.labelsForNewImage(image).forEach(code -> image.getMeta().addSecurity(GrantLabels.SYSTEM, code, null));
+		}
+	}
+
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
 	public void created(IBaseResource resource, RequestDetails request) {
-		if (GrantIndex.isOwnWrite(request)) {
-			return;
-		}
-		if (resource instanceof Media image) {
-			pending().addImage(image);
-		} else {
+		if (!GrantIndex.isOwnWrite(request) && !(resource instanceof Media)) {
 			consentPatient(resource).ifPresent(pending()::addPatient);
 		}
 	}
