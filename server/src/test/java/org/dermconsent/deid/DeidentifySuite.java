@@ -1,5 +1,9 @@
 package org.dermconsent.deid;
 
+import org.dermconsent.deid.image.JpegStructure;
+import org.dermconsent.deid.image.PngStructure;
+import org.dermconsent.deid.image.TestImages;
+
 import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
@@ -50,7 +54,7 @@ import java.util.Base64;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.dermconsent.deid.DeidTestImages.*;
+import static org.dermconsent.deid.image.TestImages.*;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;

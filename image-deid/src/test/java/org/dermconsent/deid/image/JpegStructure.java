@@ -8,10 +8,10 @@ import java.util.List;
  * Minimal JPEG walker used by the tests to locate segments and to inspect entropy-coded data. Kept
  * separate from the production parser so that assertions do not rely on the code under test.
  */
-final class JpegStructure {
+public final class JpegStructure {
 
   /** A marker segment: [offset, end) covers marker and payload; for SOS, {@code scanEnd} is the end of the scan data. */
-  record Segment(int marker, int offset, int end, int scanEnd) {
+  public record Segment(int marker, int offset, int end, int scanEnd) {
     byte[] payload(byte[] jpeg) {
       return java.util.Arrays.copyOfRange(jpeg, offset + 4, end);
     }
@@ -19,7 +19,7 @@ final class JpegStructure {
 
   private JpegStructure() {}
 
-  static List<Segment> segments(byte[] b) {
+  public static List<Segment> segments(byte[] b) {
     List<Segment> list = new ArrayList<>();
     if ((b[0] & 0xFF) != 0xFF || (b[1] & 0xFF) != 0xD8) {
       throw new IllegalArgumentException("not a JPEG");
@@ -58,16 +58,16 @@ final class JpegStructure {
     throw new IllegalArgumentException("no EOI");
   }
 
-  static boolean isSof(int m) {
+  public static boolean isSof(int m) {
     return m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
   }
 
-  static int firstSofOffset(byte[] jpeg) {
+  public static int firstSofOffset(byte[] jpeg) {
     return segments(jpeg).stream().filter(s -> isSof(s.marker())).findFirst().orElseThrow().offset();
   }
 
   /** Offset just after the EOI marker. */
-  static int eoiEnd(byte[] jpeg) {
+  public static int eoiEnd(byte[] jpeg) {
     List<Segment> s = segments(jpeg);
     Segment last = s.get(s.size() - 1);
     if (last.marker() != 0xD9) {
@@ -76,16 +76,16 @@ final class JpegStructure {
     return last.end();
   }
 
-  static long count(byte[] jpeg, int marker) {
+  public static long count(byte[] jpeg, int marker) {
     return segments(jpeg).stream().filter(s -> s.marker() == marker).count();
   }
 
-  static List<Segment> all(byte[] jpeg, int marker) {
+  public static List<Segment> all(byte[] jpeg, int marker) {
     return segments(jpeg).stream().filter(s -> s.marker() == marker).toList();
   }
 
   /** Concatenation of all entropy-coded scan data. */
-  static byte[] scanData(byte[] jpeg) {
+  public static byte[] scanData(byte[] jpeg) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Segment s : all(jpeg, 0xDA)) {
       out.write(jpeg, s.end(), s.scanEnd() - s.end());
@@ -93,7 +93,7 @@ final class JpegStructure {
     return out.toByteArray();
   }
 
-  static boolean scanDataContains(byte[] jpeg, int first, int secondFrom, int secondTo) {
+  public static boolean scanDataContains(byte[] jpeg, int first, int secondFrom, int secondTo) {
     byte[] data = scanData(jpeg);
     for (int i = 0; i + 1 < data.length; i++) {
       int a = data[i] & 0xFF;

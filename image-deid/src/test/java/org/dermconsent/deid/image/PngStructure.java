@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Minimal PNG chunk walker used by the tests (independent of the production parser). */
-final class PngStructure {
+public final class PngStructure {
 
-  record Chunk(String type, int offset, int length) {
+  public record Chunk(String type, int offset, int length) {
     int dataOffset() {
       return offset + 8;
     }
@@ -21,7 +21,7 @@ final class PngStructure {
 
   private PngStructure() {}
 
-  static List<Chunk> chunks(byte[] png) {
+  public static List<Chunk> chunks(byte[] png) {
     List<Chunk> list = new ArrayList<>();
     ByteBuffer b = ByteBuffer.wrap(png);
     int p = 8;
@@ -37,11 +37,11 @@ final class PngStructure {
     return list;
   }
 
-  static List<String> types(byte[] png) {
+  public static List<String> types(byte[] png) {
     return chunks(png).stream().map(Chunk::type).toList();
   }
 
-  static byte[] idatData(byte[] png) {
+  public static byte[] idatData(byte[] png) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Chunk c : chunks(png)) {
       if (c.type().equals("IDAT")) {
@@ -51,7 +51,7 @@ final class PngStructure {
     return out.toByteArray();
   }
 
-  static byte[] chunkBytes(byte[] png, String type) {
+  public static byte[] chunkBytes(byte[] png, String type) {
     Chunk c = chunks(png).stream().filter(x -> x.type().equals(type)).findFirst().orElseThrow();
     return java.util.Arrays.copyOfRange(png, c.offset(), c.end());
   }

@@ -47,23 +47,23 @@ import org.w3c.dom.Node;
  * writes (extended XMP, COM, chunked ICC, Adobe, JFIF thumbnails, PNG text/time/eXIf/private chunks)
  * are built by hand from the format specifications.
  */
-final class TestImages {
+public final class TestImages {
 
-  static final String PATIENT_NAME = "Johnathan Q. Patientson";
-  static final String PHOTOGRAPHER = "Dr. Jane Roe-Photographer";
-  static final String BODY_SERIAL = "SN-0042-987654321";
-  static final String DATE_TIME_ORIGINAL = "2023:05:14 10:22:33";
-  static final double GPS_LATITUDE = 48.8566;
-  static final double GPS_LONGITUDE = 2.3522;
-  static final int CANON_SERIAL = 0x075BCD15; // 123456789
-  static final int EXIF_ORIENTATION = 6;
+  public static final String PATIENT_NAME = "Johnathan Q. Patientson";
+  public static final String PHOTOGRAPHER = "Dr. Jane Roe-Photographer";
+  public static final String BODY_SERIAL = "SN-0042-987654321";
+  public static final String DATE_TIME_ORIGINAL = "2023:05:14 10:22:33";
+  public static final double GPS_LATITUDE = 48.8566;
+  public static final double GPS_LONGITUDE = 2.3522;
+  public static final int CANON_SERIAL = 0x075BCD15; // 123456789
+  public static final int EXIF_ORIENTATION = 6;
 
   private TestImages() {}
 
   // ---------------------------------------------------------------- base images
 
   /** A deterministic noisy RGB image: noise makes the JPEG entropy data contain 0xFF bytes. */
-  static BufferedImage noisyImage(int width, int height, long seed) {
+  public static BufferedImage noisyImage(int width, int height, long seed) {
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Random random = new Random(seed);
     for (int y = 0; y < height; y++) {
@@ -78,7 +78,7 @@ final class TestImages {
   }
 
   /** JPEG written by ImageIO (JFIF APP0, DQT, SOF0 or SOF2, DHT, SOS...). */
-  static byte[] jpeg(BufferedImage img, boolean progressive, int restartInterval) {
+  public static byte[] jpeg(BufferedImage img, boolean progressive, int restartInterval) {
     try {
       ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
       ImageWriteParam param = writer.getDefaultWriteParam();
@@ -110,7 +110,7 @@ final class TestImages {
     }
   }
 
-  static byte[] png(BufferedImage img) {
+  public static byte[] png(BufferedImage img) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       if (!ImageIO.write(img, "png", bytes)) {
@@ -128,7 +128,7 @@ final class TestImages {
    * Adds APP1 Exif with commons-imaging: IFD0 (Make Canon, Model, Artist, Orientation), Exif SubIFD
    * (DateTimeOriginal, BodySerialNumber 0xA431, a Canon maker note), GPS and an IFD1 JPEG thumbnail.
    */
-  static byte[] withExif(byte[] jpeg) {
+  public static byte[] withExif(byte[] jpeg) {
     try {
       TiffOutputSet set = new TiffOutputSet(ByteOrder.BIG_ENDIAN);
       TiffOutputDirectory root = set.getOrCreateRootDirectory();
@@ -160,7 +160,7 @@ final class TestImages {
   }
 
   /** A Canon maker note: a big-endian IFD with one inline entry, tag 0x000C (camera serial number). */
-  static byte[] canonMakerNote() {
+  public static byte[] canonMakerNote() {
     ByteBuffer b = ByteBuffer.allocate(2 + 12 + 4).order(ByteOrder.BIG_ENDIAN);
     b.putShort((short) 1);
     b.putShort((short) 0x000C).putShort((short) 4).putInt(1).putInt(CANON_SERIAL);
@@ -168,7 +168,7 @@ final class TestImages {
     return b.array();
   }
 
-  static String xmpPacket(String extendedGuid) {
+  public static String xmpPacket(String extendedGuid) {
     String hasExtended = extendedGuid == null ? ""
         : "   xmlns:xmpNote='http://ns.adobe.com/xmp/note/' xmpNote:HasExtendedXMP='" + extendedGuid + "'\n";
     return "<?xpacket begin='\uFEFF' id='W5M0MpCehiHzreSzNTczkc9d'?>\n"
@@ -186,7 +186,7 @@ final class TestImages {
         + "<?xpacket end='w'?>";
   }
 
-  static String extendedXmpPacket() {
+  public static String extendedXmpPacket() {
     return "<x:xmpmeta xmlns:x='adobe:ns:meta/'>"
         + "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
         + "<rdf:Description rdf:about='' xmlns:photoshop='http://ns.adobe.com/photoshop/1.0/'"
@@ -195,7 +195,7 @@ final class TestImages {
   }
 
   /** Adds a main XMP packet (commons-imaging) referencing an extended XMP segment (hand built). */
-  static byte[] withXmpAndExtendedXmp(byte[] jpeg) {
+  public static byte[] withXmpAndExtendedXmp(byte[] jpeg) {
     try {
       byte[] extended = extendedXmpPacket().getBytes(StandardCharsets.UTF_8);
       String guid = HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("MD5").digest(extended));
@@ -213,7 +213,7 @@ final class TestImages {
   }
 
   /** Adds an APP13 Photoshop 3.0 block with IPTC by-line, caption and object name (commons-imaging). */
-  static byte[] withIptc(byte[] jpeg) {
+  public static byte[] withIptc(byte[] jpeg) {
     try {
       List<IptcRecord> records = new ArrayList<>();
       records.add(new IptcRecord(IptcTypes.BYLINE, PHOTOGRAPHER));
@@ -228,12 +228,12 @@ final class TestImages {
   }
 
   /** The JDK's sRGB ICC profile. */
-  static byte[] iccProfile() {
+  public static byte[] iccProfile() {
     return ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData();
   }
 
   /** The ICC profile as APP2 ICC_PROFILE segments, split into {@code chunks} pieces. */
-  static byte[][] iccSegments(byte[] profile, int chunks) {
+  public static byte[][] iccSegments(byte[] profile, int chunks) {
     byte[][] segments = new byte[chunks][];
     int per = (profile.length + chunks - 1) / chunks;
     for (int i = 0; i < chunks; i++) {
@@ -249,12 +249,12 @@ final class TestImages {
     return segments;
   }
 
-  static byte[] comSegment(String text) {
+  public static byte[] comSegment(String text) {
     return segment(0xFE, text.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   /** APP14 Adobe: version 100, flags 0, transform 1 (YCbCr), plus optional appended bytes. */
-  static byte[] adobeSegment(byte[] appended) {
+  public static byte[] adobeSegment(byte[] appended) {
     ByteArrayOutputStream p = new ByteArrayOutputStream();
     p.writeBytes("Adobe".getBytes(StandardCharsets.US_ASCII));
     p.writeBytes(new byte[] {0, 100, 0, 0, 0, 0, 1});
@@ -263,7 +263,7 @@ final class TestImages {
   }
 
   /** APP0 JFIF 1.02 with a width x height RGB thumbnail. */
-  static byte[] jfifWithThumbnail(int width, int height) {
+  public static byte[] jfifWithThumbnail(int width, int height) {
     ByteArrayOutputStream p = new ByteArrayOutputStream();
     p.writeBytes("JFIF\0".getBytes(StandardCharsets.US_ASCII));
     p.writeBytes(new byte[] {1, 2, 1, 0, 72, 0, 72, (byte) width, (byte) height});
@@ -275,7 +275,7 @@ final class TestImages {
   }
 
   /** APP0 JFXX extension with a JPEG-coded thumbnail (extension code 0x10). */
-  static byte[] jfxxThumbnail() {
+  public static byte[] jfxxThumbnail() {
     ByteArrayOutputStream p = new ByteArrayOutputStream();
     p.writeBytes("JFXX\0".getBytes(StandardCharsets.US_ASCII));
     p.write(0x10);
@@ -283,7 +283,7 @@ final class TestImages {
     return segment(0xE0, p.toByteArray());
   }
 
-  static byte[] segment(int marker, byte[] payload) {
+  public static byte[] segment(int marker, byte[] payload) {
     int len = payload.length + 2;
     if (len > 0xFFFF) {
       throw new IllegalArgumentException("segment too long: " + len);
@@ -298,21 +298,21 @@ final class TestImages {
   }
 
   /** Replaces the first APP0 segment (ImageIO's JFIF header) by the given segment. */
-  static byte[] replaceFirstApp0(byte[] jpeg, byte[] replacement) {
+  public static byte[] replaceFirstApp0(byte[] jpeg, byte[] replacement) {
     List<JpegStructure.Segment> segments = JpegStructure.segments(jpeg);
     JpegStructure.Segment app0 = segments.stream().filter(s -> s.marker() == 0xE0).findFirst().orElseThrow();
     return concat(slice(jpeg, 0, app0.offset()), replacement, slice(jpeg, app0.end(), jpeg.length));
   }
 
   /** Inserts the segments right before the first segment that is not APPn (usually DQT). */
-  static byte[] insertBeforeFirstNonApp(byte[] jpeg, byte[]... inserted) {
+  public static byte[] insertBeforeFirstNonApp(byte[] jpeg, byte[]... inserted) {
     List<JpegStructure.Segment> segments = JpegStructure.segments(jpeg);
     JpegStructure.Segment first = segments.stream()
         .filter(s -> s.marker() != 0xD8 && (s.marker() < 0xE0 || s.marker() > 0xEF)).findFirst().orElseThrow();
     return insertAt(jpeg, first.offset(), inserted);
   }
 
-  static byte[] insertAt(byte[] data, int offset, byte[]... inserted) {
+  public static byte[] insertAt(byte[] data, int offset, byte[]... inserted) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(data, 0, offset);
     for (byte[] s : inserted) {
@@ -324,7 +324,7 @@ final class TestImages {
 
   // ---------------------------------------------------------------- PNG chunks
 
-  static byte[] chunk(String type, byte[] data) {
+  public static byte[] chunk(String type, byte[] data) {
     ByteBuffer b = ByteBuffer.allocate(12 + data.length);
     b.putInt(data.length);
     byte[] t = type.getBytes(StandardCharsets.US_ASCII);
@@ -336,34 +336,34 @@ final class TestImages {
     return b.array();
   }
 
-  static byte[] textChunk(String keyword, String text) {
+  public static byte[] textChunk(String keyword, String text) {
     return chunk("tEXt", concat(latin1(keyword), new byte[] {0}, latin1(text)));
   }
 
-  static byte[] ztxtChunk(String keyword, String text) {
+  public static byte[] ztxtChunk(String keyword, String text) {
     return chunk("zTXt", concat(latin1(keyword), new byte[] {0, 0}, deflate(latin1(text))));
   }
 
   /** iTXt with keyword XML:com.adobe.xmp, uncompressed, carrying an XMP packet. */
-  static byte[] itxtXmpChunk(String xmp) {
+  public static byte[] itxtXmpChunk(String xmp) {
     return chunk("iTXt", concat(latin1("XML:com.adobe.xmp"), new byte[] {0, 0, 0, 0, 0},
         xmp.getBytes(StandardCharsets.UTF_8)));
   }
 
-  static byte[] timeChunk() {
+  public static byte[] timeChunk() {
     return chunk("tIME", new byte[] {0x07, (byte) 0xE7, 5, 14, 10, 22, 33});
   }
 
-  static byte[] gamaChunk() {
+  public static byte[] gamaChunk() {
     return chunk("gAMA", ByteBuffer.allocate(4).putInt(45455).array());
   }
 
-  static byte[] iccpChunk(byte[] profile) {
+  public static byte[] iccpChunk(byte[] profile) {
     return chunk("iCCP", concat(latin1("sRGB profile"), new byte[] {0, 0}, deflate(profile)));
   }
 
   /** eXIf: a little-endian TIFF with IFD0 Orientation and Artist (metadata-extractor reads it as Exif IFD0). */
-  static byte[] exifChunk(int orientation) {
+  public static byte[] exifChunk(int orientation) {
     byte[] artist = concat(latin1(PHOTOGRAPHER), new byte[] {0});
     ByteBuffer b = ByteBuffer.allocate(8 + 2 + 2 * 12 + 4 + artist.length).order(ByteOrder.LITTLE_ENDIAN);
     b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
@@ -376,12 +376,12 @@ final class TestImages {
   }
 
   /** Inserts chunks right after IHDR. */
-  static byte[] insertAfterIhdr(byte[] png, byte[]... chunks) {
+  public static byte[] insertAfterIhdr(byte[] png, byte[]... chunks) {
     return insertAt(png, 8 + 12 + 13, chunks);
   }
 
   /** Inserts chunks right before IEND. */
-  static byte[] insertBeforeIend(byte[] png, byte[]... chunks) {
+  public static byte[] insertBeforeIend(byte[] png, byte[]... chunks) {
     List<PngStructure.Chunk> list = PngStructure.chunks(png);
     PngStructure.Chunk iend = list.get(list.size() - 1);
     return insertAt(png, iend.offset(), chunks);
@@ -389,7 +389,7 @@ final class TestImages {
 
   // ---------------------------------------------------------------- bytes
 
-  static byte[] deflate(byte[] data) {
+  public static byte[] deflate(byte[] data) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (DeflaterOutputStream z = new DeflaterOutputStream(out, new Deflater(9))) {
       z.write(data);
@@ -399,11 +399,11 @@ final class TestImages {
     return out.toByteArray();
   }
 
-  static byte[] latin1(String s) {
+  public static byte[] latin1(String s) {
     return s.getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  static byte[] concat(byte[]... parts) {
+  public static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] p : parts) {
       out.writeBytes(p);
@@ -411,11 +411,11 @@ final class TestImages {
     return out.toByteArray();
   }
 
-  static byte[] slice(byte[] data, int from, int to) {
+  public static byte[] slice(byte[] data, int from, int to) {
     return java.util.Arrays.copyOfRange(data, from, to);
   }
 
-  static int indexOf(byte[] haystack, byte[] needle) {
+  public static int indexOf(byte[] haystack, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= haystack.length; i++) {
       for (int j = 0; j < needle.length; j++) {
@@ -428,7 +428,7 @@ final class TestImages {
     return -1;
   }
 
-  static boolean contains(byte[] haystack, String text) {
+  public static boolean contains(byte[] haystack, String text) {
     return indexOf(haystack, text.getBytes(StandardCharsets.ISO_8859_1)) >= 0
         || indexOf(haystack, text.getBytes(StandardCharsets.UTF_16BE)) >= 0
         || indexOf(haystack, text.getBytes(StandardCharsets.UTF_16LE)) >= 0;
