@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# What consent enforcement costs in search: ingests a seeded population of derm images and consents
+# into a fresh embedded database, times purpose "ai-training" Media searches in cohorts where 100%,
+# 10% and 1% of the images are permitted (phase "filtered"), then restarts the server on the same
+# database with --dermconsent.enforcement.enabled=false (phase "unfiltered") and compares.
+# Also checks the filtered results are exact (paging, totals, no leaks) and how fast a consent
+# grant and its withdrawal reach search. Prints a table, then all figures as JSON.
+# Usage: bench/consent.sh [images=100000] [images-per-patient=10]
+#   env: PORT (default 18181), JAVA_OPTS (extra JVM options), REQUESTS (timed requests per cohort, 50),
+#        THREADS (ingest threads, 2), BUNDLE_ENTRIES (entries per transaction, 300),
+#        KEEP=1 (keep the work directory with database and server logs)
+#   (build first: mvn -B -q -DskipTests package)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jar=server/target/dermconsent.jar
+[ -f "$jar" ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 1; }
+images=${1:-100000}
+per_patient=${2:-10}
+port=${PORT:-18181}
+base="http://127.0.0.1:$port/fhir"
+work=$(mktemp -d)
+pid=
+
+stop_server() {
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pid=
+}
+cleanup() {
+  stop_server
+  if [ "${KEEP:-0}" = 1 ]; then echo "work directory kept: $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if curl -s -o /dev/null --max-time 2 "$base/metadata"; then
+  echo "something already answers on port $port; set PORT to a free port" >&2
+  exit 1
+fi
+
+# the same jar for both phases, even if server/target is rebuilt meanwhile
+cp "$jar" "$work/dermconsent.jar"
+
+start_server() { # log-name extra-args...
+  local log=$work/$1; shift
+  (cd "$work" && exec java -Xmx2g ${JAVA_OPTS:-} -jar "$work/dermconsent.jar" --server.port="$port" \
+    --spring.datasource.url="jdbc:h2:file:$work/db" \
+    --spring.jpa.properties.hibernate.search.backend.directory.root="$work/lucene" "$@" >"$log" 2>&1) &
+  pid=$!
+  local t0=$SECONDS
+  until curl -fs -o /dev/null --max-time 5 "$base/metadata"; do
+    kill -0 "$pid" 2>/dev/null || { echo "server exited; log:" >&2; tail -40 "$log" >&2; exit 1; }
+    (( SECONDS - t0 < 600 )) || { echo "server not ready after 600 s; log:" >&2; tail -40 "$log" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "server up in $(( SECONDS - t0 )) s ($*)" >&2
+}
+
+bench() { python3 bench/consent-bench.py --base "$base" --state "$work/state.json" --results "$work/results.json" "$@"; }
+
+start_server filtered.log
+bench generate --images "$images" --per-patient "$per_patient" --threads "${THREADS:-2}" --bundle-entries "${BUNDLE_ENTRIES:-300}"
+bench measure --phase filtered --requests "${REQUESTS:-50}"
+stop_server
+
+start_server unfiltered.log --dermconsent.enforcement.enabled=false
+if grep -q "Consent enforcement is OFF" "$work/unfiltered.log"; then off=true; else
+  off=false
+  echo "WARNING: the server did not log that enforcement is off; this jar may not know" \
+       "dermconsent.enforcement.enabled, so the unfiltered phase may still filter" >&2
+fi
+bench measure --phase unfiltered --requests "${REQUESTS:-50}"
+stop_server
+
+# what went wrong inside the server, if anything
+log_summary() {
+  local f=$work/$1
+  printf '{"errors":%d,"warnings":%d,"exceptions":%d,"first_errors":%s}' \
+    "$(grep -c ' ERROR ' "$f" || true)" "$(grep -c ' WARN ' "$f" || true)" \
+    "$(grep -cE '^[a-zA-Z.]+(Exception|Error)' "$f" || true)" \
+    "$( (grep -E ' ERROR |^[a-zA-Z.]+(Exception|Error)' "$f" || true) | awk 'NR <= 5' | python3 -c 'import json,sys; print(json.dumps([l.strip()[:300] for l in sys.stdin]))')"
+}
+extra=$(printf '{"jar":"%s","jar_bytes":%d,"enforcement_off_logged":%s,"server_log":{"filtered":%s,"unfiltered":%s}}' \
+  "$jar" "$(stat -c %s "$work/dermconsent.jar")" "$off" "$(log_summary filtered.log)" "$(log_summary unfiltered.log)")
+bench report --extra "$extra"
+for phase in filtered unfiltered; do
+  n=$(grep -c ' ERROR ' "$work/$phase.log" || true)
+  [ "$n" = 0 ] || { echo "server log ($phase) has $n ERROR lines, first ones:" >&2; grep ' ERROR ' "$work/$phase.log" | awk 'NR <= 5' | cut -c1-400 >&2; }
+done
