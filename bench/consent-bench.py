@@ -682,7 +682,7 @@ def report(args):
     cols = ["phase", "cohort", "permitted/total", "page1", "median ms", "p95 ms", "cached med", "count",
             "walk pages", "walk res", "walk s", "exact"]
     rows = []
-    for phase in ("filtered", "unfiltered"):
+    for phase in ("filtered", "audit-off", "unfiltered"):
         for r in phases.get(phase, {}).get("cohorts", []):
             rows.append([phase, r["cohort"], f"{r['expected']}/{r['total']}", r.get("page1_entries", "-"),
                          r.get("median_ms", "-"), r.get("p95_ms", "-"), r.get("cached_median_ms", "-"),
@@ -698,7 +698,7 @@ def report(args):
     print("(median/p95: page 1 of a fresh search, Cache-Control: no-cache; cached med: the same search without it;"
           " count: _summary=count; walk: all pages via Bundle.link next; filtered exact = results equal the"
           " generator's expected permitted set, unfiltered exact = all images of the cohort)")
-    for phase in ("filtered", "unfiltered"):
+    for phase in ("filtered", "audit-off", "unfiltered"):
         for r in phases.get(phase, {}).get("cohorts", []):
             bad = {k: v for k, v in r.get("checks", {}).items() if not v}
             if r["exact"] != "OK":
@@ -709,7 +709,7 @@ def report(args):
                       + (f" missing_by_kind={r['missing_by_kind']}" if r.get("missing_by_kind") else ""))
                 for e in r.get("errors", []):
                     print("    error: " + e.replace("\n", "\n    "))
-    for phase in ("filtered", "unfiltered"):
+    for phase in ("filtered", "audit-off", "unfiltered"):
         if phases.get(phase, {}).get("loadavg_before"):
             print(f"machine load average (1/5/15 min) during {phase}: {phases[phase]['loadavg_before']}"
                   f" -> {phases[phase]['loadavg_after']} on {os.cpu_count()} cores")
@@ -720,6 +720,11 @@ def report(args):
         if f.get(c, {}).get("median_ms") and u.get(c, {}).get("median_ms"):
             ratios.append(f"{c} {f[c]['median_ms'] / u[c]['median_ms']:.2f}x")
     print("filtered/unfiltered median page-1 latency: " + (", ".join(ratios) or "n/a"))
+    a = {r["cohort"]: r for r in phases.get("audit-off", {}).get("cohorts", [])}
+    audit = [f"{c} {f[c]['median_ms'] / a[c]['median_ms']:.2f}x" for c in MEASURED
+             if f.get(c, {}).get("median_ms") and a.get(c, {}).get("median_ms")]
+    if audit:
+        print("audit on/off median page-1 latency (both filtered): " + ", ".join(audit))
     ing = doc.get("ingest")
     if ing:
         print(f"ingest: {ing['images']} images, {ing['patients']} patients, {ing['consents']} consents in {ing['bundles']}"
@@ -773,7 +778,7 @@ def main():
     g.add_argument("--ingest-timeout", type=float, default=600)
     g.add_argument("--retries", type=int, default=2, help="resend a transaction that failed with 5xx (reported)")
     m = sub.add_parser("measure")
-    m.add_argument("--phase", choices=["filtered", "unfiltered"], required=True)
+    m.add_argument("--phase", choices=["filtered", "audit-off", "unfiltered"], required=True)
     m.add_argument("--warmup", type=int, default=10, help="untimed rounds over all cohorts first")
     m.add_argument("--settle", type=float, default=5, help="seconds to wait before measuring")
     m.add_argument("--requests", type=int, default=50)

@@ -2,7 +2,8 @@
 # What consent enforcement costs in search: ingests a seeded population of derm images and consents
 # into a fresh embedded database, times purpose "ai-training" Media searches in cohorts where 100%,
 # 10% and 1% of the images are permitted (phase "filtered"), then restarts the server on the same
-# database with --dermconsent.enforcement.enabled=false (phase "unfiltered") and compares.
+# database with audit off (phase "audit-off"), then with --dermconsent.enforcement.enabled=false
+# (phase "unfiltered"), and compares.
 # Also checks the filtered results are exact (paging, totals, no leaks) and how fast a consent
 # grant and its withdrawal reach search. Prints a table, then all figures as JSON.
 # Usage: bench/consent.sh [images=100000] [images-per-patient=10]
@@ -66,6 +67,10 @@ bench generate --images "$images" --per-patient "$per_patient" --threads "${THRE
 bench measure --phase filtered --requests "${REQUESTS:-50}"
 stop_server
 
+start_server audit-off.log --dermconsent.audit.enabled=false
+bench measure --phase audit-off --requests "${REQUESTS:-50}"
+stop_server
+
 start_server unfiltered.log --dermconsent.enforcement.enabled=false
 if grep -q "Consent enforcement is OFF" "$work/unfiltered.log"; then off=true; else
   off=false
@@ -86,7 +91,7 @@ log_summary() {
 extra=$(printf '{"jar":"%s","jar_bytes":%d,"enforcement_off_logged":%s,"server_log":{"filtered":%s,"unfiltered":%s}}' \
   "$jar" "$(stat -c %s "$work/dermconsent.jar")" "$off" "$(log_summary filtered.log)" "$(log_summary unfiltered.log)")
 bench report --extra "$extra"
-for phase in filtered unfiltered; do
+for phase in filtered audit-off unfiltered; do
   n=$(grep -c ' ERROR ' "$work/$phase.log" || true)
   [ "$n" = 0 ] || { echo "server log ($phase) has $n ERROR lines, first ones:" >&2; grep ' ERROR ' "$work/$phase.log" | awk 'NR <= 5' | cut -c1-400 >&2; }
 done
