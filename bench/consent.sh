@@ -48,7 +48,7 @@ cp "$jar" "$work/dermconsent.jar"
 start_server() { # log-name extra-args...
   local log=$work/$1; shift
   (cd "$work" && exec java -Xmx2g ${JAVA_OPTS:-} -jar "$work/dermconsent.jar" --server.port="$port" \
-    --spring.datasource.url="jdbc:h2:file:$work/db" \
+    --spring.datasource.url="jdbc:h2:file:$work/db;DB_CLOSE_ON_EXIT=FALSE" \
     --spring.jpa.properties.hibernate.search.backend.directory.root="$work/lucene" "$@" >"$log" 2>&1) &
   pid=$!
   local t0=$SECONDS

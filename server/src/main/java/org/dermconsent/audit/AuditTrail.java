@@ -92,6 +92,11 @@ public class AuditTrail {
 				return; // stop() drains what is left
 			} catch (RuntimeException e) {
 				log.error("Could not write audit events, will retry: {}", e.toString());
+				try {
+					Thread.sleep(interval.toMillis());
+				} catch (InterruptedException stopping) {
+					return;
+				}
 			}
 		}
 	}
