@@ -1,6 +1,7 @@
 package org.dermconsent.conformance;
 
 import ca.uhn.fhir.jpa.term.api.ITermDeferredStorageSvc;
+import org.springframework.test.annotation.DirtiesContext;
 
 import org.dermconsent.support.FhirApi;
 import org.dermconsent.support.H2ServerTest;
@@ -17,6 +18,9 @@ import static org.hamcrest.Matchers.equalTo;
  * and a new release of a resource must replace the old one.
  */
 @H2ServerTest
+// replacing a CodeSystem leaves HAPI's terminology and validation caches settling for a while:
+// later test classes get a fresh server rather than a half-updated one
+@DirtiesContext
 class ConformancePackageInstallTest extends FhirApi {
 
 	private static final String IMAGE_USE = "https://dermconsent.org/fhir/CodeSystem/image-use";
