@@ -63,6 +63,10 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 	private static void anyResourceScope(IAuthRuleBuilder rules, SmartScope scope) {
 		String name = scope.context().name().toLowerCase() + "/" + scope.resourceType();
 		forEachPermission(rules, scope, name, IAuthRuleBuilderRuleOpClassifier::withAnyId);
+		if (scope.allows(Permission.CREATE) && scope.coversType("Media")) {
+			rules.allow(name + " de-identify").operation().named("$deidentify").onInstancesOfType(Media.class)
+					.andAllowAllResponses();
+		}
 		if (scope.allows(Permission.READ)) {
 			if (scope.coversType("Media")) {
 				rules.allow(name + " explain").operation().named("$consent-decision").onInstancesOfType(Media.class)

@@ -25,6 +25,7 @@ import static org.hamcrest.Matchers.not;
 @SecuredServerTest
 class SmartSecurityTest extends FhirApi {
 
+	private static final String NO_PARAMETERS = "{\"resourceType\":\"Parameters\"}";
 	private static final Map<String, Object> RESEARCH_PURPOSES =
 			Map.of("purpose_of_use", List.of("ai-training", "research", "education"));
 
@@ -107,6 +108,13 @@ class SmartSecurityTest extends FhirApi {
 				.body(DermJson.media(testTag, patient, "deidentified", null, "")).post("/Media").then().statusCode(403);
 		as(research).header("X-Purpose-Of-Use", "research").get("/Consent?patient=" + patient).then().statusCode(403);
 		as(research).header("X-Purpose-Of-Use", "research").get("/" + patient).then().statusCode(403);
+	}
+
+	@Test
+	void deidentifyingNeedsAScopeToCreateMedia() {
+		as(research).header("X-Purpose-Of-Use", "research").body(NO_PARAMETERS).post("/Media/" + photo + "/$deidentify").then().statusCode(403);
+		as(admin).body(NO_PARAMETERS).post("/Media/" + photo + "/$deidentify").then().statusCode(201)
+				.body("meta.security.code", hasItem("deidentified"));
 	}
 
 	@Test
