@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * The images whose bytes a Binary holds: the Media named by its securityContext, and every Media
- * whose content.url points at it. Image bytes are disclosed only as their Media would be.
+ * whose content.url points at it, each once (a derivative made by $deidentify is named both ways).
+ * Image bytes are disclosed only as their Media would be.
  */
 public class ImageOfBinary {
 
@@ -36,7 +37,10 @@ public class ImageOfBinary {
 		String binaryId = binary.getIdElement().getIdPart();
 		SearchParameterMap query = SearchParameterMap.newSynchronous()
 				.add(CONTENT_URL, new UriParam("Binary/" + binaryId));
-		media.searchForResources(query, new SystemRequestDetails()).forEach(found -> images.add((Media) found));
+		media.searchForResources(query, new SystemRequestDetails()).stream().map(Media.class::cast)
+				.filter(found -> images.stream().noneMatch(known -> known.getIdElement().getIdPart()
+						.equals(found.getIdElement().getIdPart())))
+				.forEach(images::add);
 		return images;
 	}
 

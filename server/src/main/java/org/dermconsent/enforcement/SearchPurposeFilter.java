@@ -11,10 +11,8 @@ import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.param.TokenParamModifier;
 import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
-import org.dermconsent.consent.AccessRequest;
 import org.dermconsent.consent.GrantLabels;
 
-import java.time.Instant;
 
 /**
  * Puts the consent filter into the SQL of every image search: a Media search only ever selects
