@@ -27,6 +27,10 @@ public final class GrantLabels {
     /** The security-label system the codes live in; reserved to the server. */
     public static final String SYSTEM = "https://dermconsent.org/fhir/CodeSystem/granted-use";
 
+    /** Prefix of the one code of {@link #stampedAt} that says until when the others hold. */
+    static final String VALID_UNTIL = "valid-until=";
+    static final String VALID_FOR_EVER = VALID_UNTIL + "ever";
+
     private GrantLabels() {}
 
     /** The codes describing what the image is permitted for at {@code time}. */
@@ -43,6 +47,47 @@ public final class GrantLabels {
             }
         }
         return codes;
+    }
+
+    /**
+     * {@link #at} plus one code saying until when they hold ({@link #nextChangeAfter}), so that
+     * whoever reads them later can tell whether they still hold: see {@link #permits}.
+     */
+    public static Set<String> stampedAt(ImageGrants grants, Instant time) {
+        Set<String> codes = at(grants, time);
+        codes.add(nextChangeAfter(grants, time).map(until -> VALID_UNTIL + until).orElse(VALID_FOR_EVER));
+        return codes;
+    }
+
+    /**
+     * What an image's codes, written by {@link #stampedAt}, say about {@code request}, when they can
+     * say it exactly: empty if they carry no stamp (they were not written by {@code stampedAt}), if
+     * the request falls at or after the instant the stamp names, or if the request names more than one
+     * actor (the codes are exact for at most one). The answer then has to come from the consents.
+     */
+    public static Optional<Boolean> permits(Set<String> codes, AccessRequest request) {
+        if (request.actors().size() > 1) {
+            return Optional.empty();
+        }
+        Optional<String> stamp = codes.stream().filter(code -> code.startsWith(VALID_UNTIL)).findFirst();
+        if (stamp.isEmpty() || codes.stream().filter(code -> code.startsWith(VALID_UNTIL)).count() > 1) {
+            return Optional.empty();
+        }
+        if (!stamp.get().equals(VALID_FOR_EVER)) {
+            Optional<Instant> until = parseInstant(stamp.get().substring(VALID_UNTIL.length()));
+            if (until.isEmpty() || !request.time().isBefore(until.get())) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(filterFor(request).matches(codes));
+    }
+
+    private static Optional<Instant> parseInstant(String text) {
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.dermconsent.consent.ImageUse.*;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -94,5 +95,65 @@ class GrantLabelsTest {
         }
         assertThat(checks).isGreaterThan(100_000);
         assertThat(permits).isBetween(checks / 20, checks - checks / 20);
+    }
+
+    @Test
+    void stampedLabelsAnswerOnlyUntilTheirNextBoundary() {
+        List<ImageConsent> consents = List.of(active("Consent/1", optIn(
+                Provision.permit().withPurposes(EDUCATION).withPeriod(ProvisionPeriod.between(JAN_2025, JUN_2025)))));
+        Set<String> labels = GrantLabels.stampedAt(timeline.compute(image(ID), consents), NOW);
+
+        assertThat(labels).contains("education", "valid-until=" + JUN_2025);
+        assertThat(GrantLabels.permits(labels, request(EDUCATION))).contains(true);
+        assertThat(GrantLabels.permits(labels, request(AI_TRAINING))).contains(false);
+        assertThat(GrantLabels.permits(labels, new AccessRequest(EDUCATION, Set.of(), JUN_2025))).isEmpty();
+        assertThat(GrantLabels.permits(labels, request(EDUCATION, OTHER_ORG, "Organization/second"))).isEmpty();
+    }
+
+    @Test
+    void labelsWithoutAValidStampCannotAnswer() {
+        assertThat(GrantLabels.permits(Set.of("ai-training"), request(AI_TRAINING))).isEmpty();
+        assertThat(GrantLabels.permits(Set.of("ai-training", "valid-until=soon"), request(AI_TRAINING))).isEmpty();
+        assertThat(GrantLabels.permits(Set.of("ai-training", "valid-until=ever", "valid-until=" + JUN_2025),
+                request(AI_TRAINING))).isEmpty();
+        assertThat(GrantLabels.permits(Set.of("ai-training", "valid-until=ever"), request(AI_TRAINING))).contains(true);
+    }
+
+    /**
+     * The property the post-check's shortcut rests on: labels stamped at any earlier instant, when they
+     * answer at all, answer as decide() does now.
+     */
+    @Test
+    void stampedLabelsAgreeWithDecideWheneverTheyAnswer() {
+        Random random = new Random(20261203L);
+        long answered = 0;
+        long unanswered = 0;
+        for (int i = 0; i < 400; i++) {
+            List<ImageConsent> consents = GrantTimelineTest.randomConsents(random);
+            ImageFacts image = GrantTimelineTest.randomImage(random);
+            ImageGrants grants = timeline.compute(image, consents);
+            List<Instant> times = GrantTimelineTest.probeTimes(random).stream().sorted().toList();
+            for (int written = 0; written < times.size(); written++) {
+                Set<String> labels = GrantLabels.stampedAt(grants, times.get(written));
+                for (Instant asked : times.subList(written, times.size())) {
+                    for (String actor : new String[] {null, GrantTimelineTest.ACTORS.get(0), "Organization/unnamed"}) {
+                        for (ImageUse purpose : ImageUse.leaves()) {
+                            AccessRequest request = new AccessRequest(purpose, actor == null ? Set.of() : Set.of(actor), asked);
+                            Optional<Boolean> fromLabels = GrantLabels.permits(labels, request);
+                            if (fromLabels.isPresent()) {
+                                assertThat(fromLabels.get())
+                                        .as("case %d: %s by %s at %s, labels of %s %s", i, purpose, actor, asked, times.get(written), labels)
+                                        .isEqualTo(decider.decide(image, consents, request).permit());
+                                answered++;
+                            } else {
+                                unanswered++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(answered).isGreaterThan(10_000);
+        assertThat(unanswered).isGreaterThan(1_000);
     }
 }

@@ -2,10 +2,10 @@ package org.dermconsent.audit;
 
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import org.dermconsent.enforcement.ImageOfBinary;
-import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,8 +16,8 @@ import org.springframework.context.event.EventListener;
 public class AuditConfig {
 
 	@Bean(destroyMethod = "stop")
-	public AuditTrail auditTrail(IFhirSystemDao<Bundle, ?> systemDao, AuditProperties properties) {
-		return new AuditTrail(systemDao, properties.flushInterval());
+	public AuditTrail auditTrail(DaoRegistry daoRegistry, IHapiTransactionService transactions, AuditProperties properties) {
+		return new AuditTrail(daoRegistry.getResourceDao(AuditEvent.class), transactions, properties.flushInterval());
 	}
 
 	@Bean

@@ -9,8 +9,9 @@ import java.util.Date;
 
 /**
  * A disclosure as an R4 AuditEvent shaped like the IHE Basic Audit Log Patterns "read" event:
- * type rest/read, agents for the client application and the user, entities for the image and its
- * patient, purposeOfEvent from the request.
+ * type rest/read, agents for the client application and the user, an entity for each image disclosed
+ * and one for their patient, purposeOfEvent from the request. One event per patient and response
+ * (as BALP's query pattern does), so that a page of fifty images is a few events, not fifty.
  */
 final class AuditEvents {
 
@@ -50,9 +51,11 @@ final class AuditEvents {
 					.setSystem("https://dermconsent.org/fhir/NamingSystem/token-subject").setValue(disclosure.user())));
 		}
 
-		event.addEntity().setWhat(new Reference(disclosure.resource()))
-				.setType(new Coding(ENTITY_TYPE, "2", "System Object"))
-				.setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
+		for (String resource : disclosure.resources()) {
+			event.addEntity().setWhat(new Reference(resource))
+					.setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+					.setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
+		}
 		if (disclosure.patient() != null) {
 			event.addEntity().setWhat(new Reference(disclosure.patient()))
 					.setType(new Coding(ENTITY_TYPE, "1", "Person"))

@@ -3,17 +3,26 @@ package org.dermconsent.audit;
 import org.dermconsent.consent.ImageUse;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
- * One image (or its bytes) handed to a client for a purpose, or refused to it.
+ * Images (or their bytes) of one patient handed to a client in one response or export, for a purpose.
  *
- * @param resource  {@code Media/1} or {@code Binary/2}
- * @param patient   the patient the image is of, or null if unknown
+ * @param resources {@code Media/1}, {@code Binary/2}, ...: what left the server, at least one
+ * @param patient   the patient the images are of, or null if unknown
  * @param purpose   the purpose of the request
  * @param client    the client (token {@code azp}), or null with security off
  * @param user      the user or service account (token {@code sub}), or null
- * @param permitted whether the image was disclosed
+ * @param permitted whether the images were disclosed
  * @param at        when
  */
-public record Disclosure(String resource, String patient, ImageUse purpose, String client, String user,
-		boolean permitted, Instant at) {}
+public record Disclosure(List<String> resources, String patient, ImageUse purpose, String client, String user,
+		boolean permitted, Instant at) {
+
+	public Disclosure {
+		resources = List.copyOf(resources);
+		if (resources.isEmpty()) {
+			throw new IllegalArgumentException("a disclosure names at least one resource");
+		}
+	}
+}

@@ -19,12 +19,17 @@ import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Media;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Notes every image, and every image's bytes, that leaves the server for a purpose other than
- * clinical care: in responses (after consent enforcement has removed what may not leave) and in bulk
- * export files. Writing happens later, in {@link AuditTrail}.
+ * clinical care: in responses (after consent enforcement has removed what may not leave), one
+ * disclosure per patient and response, and in bulk export files. Writing happens later, in
+ * {@link AuditTrail}.
  */
 @Interceptor
 public class DisclosureRecorder {
@@ -51,9 +56,15 @@ public class DisclosureRecorder {
 		Optional<SmartToken> token = SmartToken.current();
 		String client = token.map(SmartToken::clientId).orElse(null);
 		String user = token.map(SmartToken::subject).orElse(null);
+		Map<Optional<String>, List<String>> shownByPatient = new LinkedHashMap<>();
 		for (int i = 0; i < resources.size(); i++) {
-			record(resources.getResource(i), purpose, client, user);
+			IBaseResource resource = resources.getResource(i);
+			imageReference(resource).ifPresent(image -> shownByPatient
+					.computeIfAbsent(patientOf(resource, request), patient -> new ArrayList<>()).add(image));
 		}
+		Instant now = Instant.now();
+		shownByPatient.forEach((patient, images) ->
+				trail.record(new Disclosure(images, patient.orElse(null), purpose, client, user, true, now)));
 	}
 
 	// after the consent decision (order 0), before the pseudonym (order 100)
@@ -62,20 +73,28 @@ public class DisclosureRecorder {
 		Optional<AccessRequest> access = BulkExportConsent.accessOf(job);
 		if (access.isPresent() && access.get().purpose() != ImageUse.CLINICAL_CARE) {
 			String client = access.get().actors().stream().findFirst().orElse("bulk-export");
-			record(resource, access.get().purpose(), client, null);
+			imageReference(resource).ifPresent(image -> trail.record(new Disclosure(List.of(image),
+					patientOf(resource, null).orElse(null), access.get().purpose(), client, null, true, Instant.now())));
 		}
 		return true;
 	}
 
-	private void record(IBaseResource resource, ImageUse purpose, String client, String user) {
+	/** The reference to record if {@code resource} is an image or image bytes. */
+	private static Optional<String> imageReference(IBaseResource resource) {
 		if (resource instanceof Media image) {
-			trail.record(new Disclosure("Media/" + image.getIdElement().getIdPart(),
-					FhirImageFacts.patient(image).orElse(null), purpose, client, user, true, Instant.now()));
-		} else if (resource instanceof Binary bytes && ImageOfBinary.holdsAnImage(bytes)) {
-			String patient = imageOfBinary.imagesOf(bytes).stream().map(FhirImageFacts::patient)
-					.flatMap(Optional::stream).findFirst().orElse(null);
-			trail.record(new Disclosure("Binary/" + bytes.getIdElement().getIdPart(), patient, purpose, client, user,
-					true, Instant.now()));
+			return Optional.of("Media/" + image.getIdElement().getIdPart());
 		}
+		if (resource instanceof Binary bytes && ImageOfBinary.holdsAnImage(bytes)) {
+			return Optional.of("Binary/" + bytes.getIdElement().getIdPart());
+		}
+		return Optional.empty();
+	}
+
+	private Optional<String> patientOf(IBaseResource resource, RequestDetails request) {
+		if (resource instanceof Binary bytes) {
+			return imageOfBinary.imagesOf(bytes, request).stream().map(FhirImageFacts::patient)
+					.flatMap(Optional::stream).findFirst();
+		}
+		return FhirImageFacts.patient((Media) resource);
 	}
 }

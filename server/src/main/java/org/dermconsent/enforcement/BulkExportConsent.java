@@ -67,7 +67,7 @@ public class BulkExportConsent {
 		if (access.isEmpty()) {
 			return false; // a job that did not pass kickoff through this server: nobody said what for
 		}
-		boolean permitted = disclosure.check(access.get()).denial(resource).isEmpty();
+		boolean permitted = disclosure.check(access.get(), ImageDisclosure.Versions.CURRENT).denial(resource).isEmpty();
 		if (permitted) {
 			GrantLabelMasking.strip(resource);
 		}

@@ -1,6 +1,7 @@
 package org.dermconsent.enforcement;
 
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.search.cache.ISearchCacheSvc;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
@@ -36,7 +37,8 @@ public class EnforcementConfig {
 
 	@Bean
 	public EnforcementSwitch enforcement(EnforcementProperties properties, SecurityProperties security,
-			DaoRegistry daoRegistry, ImageConsentDecisions decisions, IInterceptorService storageInterceptors) {
+			DaoRegistry daoRegistry, ImageConsentDecisions decisions, IInterceptorService storageInterceptors,
+			ISearchCacheSvc searches) {
 		if (!properties.enabled()) {
 			if (security.enabled()) {
 				throw new IllegalStateException("dermconsent.enforcement.enabled=false is for benchmarks only and"
@@ -48,7 +50,7 @@ public class EnforcementConfig {
 		}
 		ImageDisclosure disclosure = new ImageDisclosure(decisions, new ImageOfBinary(daoRegistry));
 		storageInterceptors.registerInterceptor(new SearchPurposeFilter());
-		storageInterceptors.registerInterceptor(new DisclosureGuard(disclosure));
+		storageInterceptors.registerInterceptor(new DisclosureGuard(disclosure, searches));
 		storageInterceptors.registerInterceptor(new BulkExportConsent(disclosure));
 		return new EnforcementSwitch(true);
 	}

@@ -1,20 +1,31 @@
 package org.dermconsent.enforcement;
 
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import org.dermconsent.consent.AccessRequest;
 import org.dermconsent.consent.ConsentDecider;
+import org.dermconsent.consent.GrantLabels;
 import org.dermconsent.consent.Decision;
 import org.dermconsent.consent.ImageFacts;
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Media;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Whether one stored resource may be disclosed for a request: a Media as its consent decides, a
  * Binary as every image whose bytes it holds decides, anything else always.
+ *
+ * <p>An image is decided from its consents, unless the caller knows it holds the image's current
+ * version and its grant labels still answer ({@link GrantLabels#permits}): the labels of a current
+ * version are rewritten in the same transaction as every consent write, so they say what the
+ * consents say, without reading them. Old versions keep the labels they were written with, so
+ * history is always decided from the consents; so is every denial, which must name its reason.
  */
 public class ImageDisclosure {
 
@@ -28,35 +39,60 @@ public class ImageDisclosure {
 	}
 
 	/** For checking many resources at once: each patient's consents are read once. */
-	public Check check(AccessRequest access) {
-		return new Check(access, decisions.batch());
+	public Check check(AccessRequest access, Versions versions) {
+		return check(access, versions, null);
 	}
+
+	/** As {@link #check(AccessRequest, Versions)}, for a REST request, which remembers what it looked up. */
+	public Check check(AccessRequest access, Versions versions, RequestDetails request) {
+		return new Check(access, versions, decisions.batch(), request);
+	}
+
+	/** Whether the resources checked are the current versions (a search) or may be older (history). */
+	public enum Versions { CURRENT, ANY }
 
 	public final class Check {
 		private final AccessRequest access;
+		private final Versions versions;
 		private final ImageConsentDecisions.Batch batch;
+		private final RequestDetails request;
 
-		private Check(AccessRequest access, ImageConsentDecisions.Batch batch) {
+		private Check(AccessRequest access, Versions versions, ImageConsentDecisions.Batch batch, RequestDetails request) {
 			this.access = access;
+			this.versions = versions;
 			this.batch = batch;
+			this.request = request;
 		}
 
 		/** The decision that forbids disclosing {@code resource}, or empty if it may be disclosed. */
 		public Optional<Decision> denial(IBaseResource resource) {
 			if (resource instanceof Media image) {
-				return deniedOrEmpty(batch.decide(image, access));
+				return versions == Versions.CURRENT && labelsPermit(image) ? Optional.empty() : denialOf(image);
 			}
 			if (resource instanceof Binary binary) {
-				List<Media> images = imageOfBinary.imagesOf(binary);
+				List<Media> images = imageOfBinary.imagesOf(binary, request);
 				if (images.isEmpty()) {
 					// image bytes nobody has described yet: no patient has been asked, so only care may see them
 					return ImageOfBinary.holdsAnImage(binary)
 							? deniedOrEmpty(decider.decide(ImageFacts.anyImage(null), List.of(), access))
 							: Optional.empty();
 				}
-				return images.stream().map(image -> batch.decide(image, access)).filter(d -> !d.permit()).findFirst();
+				// the images were just read: current versions, whatever version of the bytes was asked for
+				return images.stream().filter(image -> !labelsPermit(image)).map(this::denialOf)
+						.flatMap(Optional::stream).findFirst();
 			}
 			return Optional.empty();
+		}
+
+		private boolean labelsPermit(Media image) {
+			Set<String> codes = image.getMeta().getSecurity().stream()
+					.filter(label -> GrantLabels.SYSTEM.equals(label.getSystem()))
+					.map(Coding::getCode).collect(Collectors.toSet());
+			return GrantLabels.permits(codes, access).orElse(false);
+		}
+
+		private Optional<Decision> denialOf(Media image) {
+			return deniedOrEmpty(batch.decide(image, access));
 		}
 	}
 

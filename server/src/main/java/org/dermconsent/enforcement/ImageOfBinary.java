@@ -3,6 +3,7 @@ package org.dermconsent.enforcement;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.UriParam;
 import org.hl7.fhir.r4.model.Binary;
@@ -10,7 +11,9 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Media;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The images whose bytes a Binary holds: the Media named by its securityContext, and every Media
@@ -22,10 +25,26 @@ public class ImageOfBinary {
 	/** Server-internal search parameter on Media.content.url (see dermconsent/server/). */
 	static final String CONTENT_URL = "content-url";
 
+	private static final String FOUND_KEY = ImageOfBinary.class.getName();
+
 	private final IFhirResourceDao<Media> media;
 
 	public ImageOfBinary(DaoRegistry daoRegistry) {
 		this.media = daoRegistry.getResourceDao(Media.class);
+	}
+
+	/**
+	 * As {@link #imagesOf(Binary)}, looked up once per request: the consent check and the audit of
+	 * the same response ask about the same Binary.
+	 */
+	@SuppressWarnings("unchecked")
+	public List<Media> imagesOf(Binary binary, RequestDetails request) {
+		if (request == null) {
+			return imagesOf(binary);
+		}
+		Map<String, List<Media>> found = (Map<String, List<Media>>)
+				request.getUserData().computeIfAbsent(FOUND_KEY, key -> new HashMap<String, List<Media>>());
+		return found.computeIfAbsent(binary.getIdElement().toVersionless().getValue(), key -> imagesOf(binary));
 	}
 
 	public List<Media> imagesOf(Binary binary) {

@@ -81,8 +81,8 @@ public class FhirEndpointConfig {
 		LoggingInterceptor log = new LoggingInterceptor();
 		log.setLoggerName("dermconsent.access");
 		log.setMessageFormat(
-				"${requestVerb} ${completeUrl} op=${operationType} ms=${processingTimeMillis} remote=${remoteAddr} id=${requestId}");
-		log.setErrorMessageFormat("${requestVerb} ${completeUrl} failed: ${exceptionMessage} id=${requestId}");
+				"${requestVerb} ${requestUrl}${requestParameters} op=${operationType} ms=${processingTimeMillis} remote=${remoteAddr} id=${requestId}");
+		log.setErrorMessageFormat("${requestVerb} ${requestUrl}${requestParameters} failed: ${exceptionMessage} id=${requestId}");
 		log.setLogExceptions(false);
 		return log;
 	}

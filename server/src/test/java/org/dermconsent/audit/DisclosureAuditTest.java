@@ -45,6 +45,20 @@ class DisclosureAuditTest extends FhirApi {
 	}
 
 	@Test
+	void aPageOfOnePatientsImagesIsOneEventNamingEachImage() throws InterruptedException {
+		String secondDerivative = create("Media", DermJson.media(testTag, patient, "deidentified", null, ""));
+
+		fhir().header("X-Purpose-Of-Use", "ai-training").get("/Media?_tag=" + tagQuery()).then().statusCode(200)
+				.body("entry.size()", equalTo(2));
+
+		JsonPath events = awaitEvents(1);
+		assertThat(events.getList("entry[0].resource.entity.what.reference", String.class))
+				.containsExactlyInAnyOrder("Media/" + derivative, "Media/" + secondDerivative, patient);
+		assertThat(events.getList("entry[0].resource.entity.findAll { it.role.code == '1' }.what.reference", String.class))
+				.containsExactly(patient);
+	}
+
+	@Test
 	void auditEventsCannotBeUpdatedOrDeleted() throws InterruptedException {
 		fhir().header("X-Purpose-Of-Use", "ai-training").get("/Media/" + derivative).then().statusCode(200);
 		String id = awaitEvents(1).getString("entry[0].resource.id");

@@ -89,6 +89,66 @@ class DisclosurePathsTest extends FhirApi {
 	}
 
 	@Test
+	void historyPagesLeaveDeniedImagesOut() {
+		List<String> seen = new ArrayList<>();
+		String next = "/Media/_history?_count=1";
+		for (int page = 0; next != null && page < 200; page++) {
+			io.restassured.path.json.JsonPath bundle = aiTraining().get(next).then().statusCode(200).extract().jsonPath();
+			List<String> ids = bundle.getList("entry.resource.id", String.class);
+			if (ids != null) {
+				seen.addAll(ids);
+			}
+			String url = bundle.getString("link.find { it.relation == 'next' }.url");
+			next = url == null ? null : url.substring(url.indexOf("/fhir") + "/fhir".length());
+		}
+		assertThat(seen).contains(derivative).doesNotContain(photo);
+	}
+
+	@Test
+	void aWithdrawalIsInForceOnEveryPathAtOnce() {
+		String consent = fhir().get("/Consent?patient=Patient/" + patient).then().extract().path("entry[0].resource.id");
+		aiTraining().get("/Patient/" + patient + "/$everything").then().body("entry.resource.id", hasItem(derivative));
+		// a second version, so that history holds a version labelled while the grant stood
+		fhir().body(media("deidentified", null, DermJson.derivedFrom("Media/" + photo) + ",\"note\":[{\"text\":\"v2\"}]")
+				.replace("{\"resourceType\":\"Media\",", "{\"resourceType\":\"Media\",\"id\":\"" + derivative + "\","))
+				.put("/Media/" + derivative).then().statusCode(200).body("meta.versionId", equalTo("2"));
+
+		fhir().body(consentAllowingDeidentifiedAiTraining().replace("\"active\"", "\"inactive\"")
+				.replace("{\"resourceType\":\"Consent\",", "{\"resourceType\":\"Consent\",\"id\":\"" + consent + "\","))
+				.put("/Consent/" + consent).then().statusCode(200);
+
+		aiTraining().get("/Patient/" + patient + "/$everything").then().statusCode(200)
+				.body("entry.resource.id", not(hasItem(derivative)));
+		aiTraining().get("/Patient?_id=" + patient + "&_revinclude=Media:subject").then().statusCode(200)
+				.body("entry.resource.id", not(hasItem(derivative)));
+		aiTraining().get("/Media?subject=Patient/" + patient).then().body("entry.resource.id", not(hasItem(derivative)));
+		aiTraining().get("/Media/" + derivative).then().statusCode(403);
+		aiTraining().get("/Media/" + derivative + "/_history").then().statusCode(200)
+				.body("entry.resource.id", not(hasItem(derivative)));
+		aiTraining().get("/Media/" + derivative + "/_history/1").then().statusCode(403);
+		aiTraining().get("/Media/_history?_count=1").then().statusCode(200)
+				.body("entry.resource.id", not(hasItem(derivative)));
+		aiTraining().get("/Binary/" + derivativeBytes).then().statusCode(403);
+	}
+
+	@Test
+	void aGrantWhosePeriodHasEndedIsNotHonouredEvenBeforeTheLabelsAreRefreshed() throws InterruptedException {
+		String other = create("Patient", "{\"resourceType\":\"Patient\"," + metaWithTestTag() + "}");
+		java.time.Instant end = java.time.Instant.now().plusSeconds(3);
+		create("Consent", DermJson.consent(testTag, "Patient/" + other, "active",
+				List.of(DermJson.permit("ai-training", "deidentified", "2026-01-01T00:00:00Z", end.toString()))));
+		String image = create("Media", DermJson.media(testTag, "Patient/" + other, "deidentified", null, ""));
+		aiTraining().get("/Patient/" + other + "/$everything").then().body("entry.resource.id", hasItem(image));
+
+		Thread.sleep(Math.max(0, java.time.Duration.between(java.time.Instant.now(), end).toMillis()) + 200);
+
+		aiTraining().get("/Patient/" + other + "/$everything").then().statusCode(200)
+				.body("entry.resource.id", not(hasItem(image)));
+		aiTraining().get("/Media?subject=Patient/" + other).then().statusCode(200)
+				.body("entry.resource.id", not(hasItem(image)));
+	}
+
+	@Test
 	void includesLeaveDeniedImagesOut() {
 		aiTraining().get("/Patient?_id=" + patient + "&_revinclude=Media:subject").then().statusCode(200)
 				.body("entry.resource.id", hasItem(derivative))

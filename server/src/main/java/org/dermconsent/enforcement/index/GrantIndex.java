@@ -65,7 +65,7 @@ public class GrantIndex {
 		int changed = 0;
 		for (Media image : imagesGovernedBy(patientReference)) {
 			ImageGrants grants = batch.grants(image);
-			if (relabel(image, GrantLabels.at(grants, now))) {
+			if (relabel(image, GrantLabels.stampedAt(grants, now))) {
 				changed++;
 			}
 			Optional<Instant> next = GrantLabels.nextChangeAfter(grants, now);
@@ -89,7 +89,7 @@ public class GrantIndex {
 		if (next.isPresent()) {
 			FhirImageFacts.patient(image).ifPresent(patient -> schedule.setNoLaterThan(patient, next.get()));
 		}
-		return GrantLabels.at(grants, now);
+		return GrantLabels.stampedAt(grants, now);
 	}
 
 	/**
@@ -100,7 +100,7 @@ public class GrantIndex {
 		Instant now = Instant.now();
 		Media image = media.read(new IdType(mediaReference), new SystemRequestDetails());
 		ImageGrants grants = decisions.batch().grants(image);
-		boolean changed = relabel(image, GrantLabels.at(grants, now));
+		boolean changed = relabel(image, GrantLabels.stampedAt(grants, now));
 		Optional<Instant> next = GrantLabels.nextChangeAfter(grants, now);
 		if (next.isPresent()) {
 			FhirImageFacts.patient(image).ifPresent(patient -> schedule.setNoLaterThan(patient, next.get()));
