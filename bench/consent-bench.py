@@ -294,10 +294,14 @@ def build_population(n_images, per_patient, seed, cohort_share):
     return patients
 
 
-def bundles_of(patients, max_entries):
+def bundles_of(patients, max_entries, stage):
+    """Patients with their consents first (as an EHR registers them), then their images (as imaging
+    devices send them later); the images of one patient stay in one bundle, derivatives with sources."""
     batch, entries = [], 0
     for p in patients:
-        size = 1 + len(p["consents"]) + len(p["media"])
+        size = 1 + len(p["consents"]) if stage == "people" else len(p["media"])
+        if size == 0:
+            continue
         if batch and entries + size > max_entries:
             yield batch
             batch, entries = [], 0
@@ -307,21 +311,24 @@ def bundles_of(patients, max_entries):
         yield batch
 
 
-def transaction(batch):
+def transaction(batch, stage):
     entries, targets = [], []
     for p in batch:
-        entries.append({"fullUrl": p["full"], "resource": {
-            "resourceType": "Patient", "identifier": [{"system": BENCH_TAG + ":patient", "value": p["identifier"]}],
-            "meta": {"tag": [{"system": BENCH_TAG, "code": p["cohort"]}]}},
-            "request": {"method": "POST", "url": "Patient"}})
-        targets.append(("patient", p))
-        for c in p["consents"]:
-            entries.append({"fullUrl": "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, p["full"] + c["dateTime"])),
-                            "resource": consent_json(p["full"], c["status"], c["dateTime"], c["permits"]),
-                            "request": {"method": "POST", "url": "Consent"}})
-            targets.append(("consent", c))
+        if stage == "people":
+            entries.append({"fullUrl": p["full"], "resource": {
+                "resourceType": "Patient", "identifier": [{"system": BENCH_TAG + ":patient", "value": p["identifier"]}],
+                "meta": {"tag": [{"system": BENCH_TAG, "code": p["cohort"]}]}},
+                "request": {"method": "POST", "url": "Patient"}})
+            targets.append(("patient", p))
+            for c in p["consents"]:
+                entries.append({"fullUrl": "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, p["full"] + c["dateTime"])),
+                                "resource": consent_json(p["full"], c["status"], c["dateTime"], c["permits"]),
+                                "request": {"method": "POST", "url": "Consent"}})
+                targets.append(("consent", c))
+            continue
         for img in p["media"]:
-            entries.append({"fullUrl": img["full"], "resource": media_json(p["full"], p["cohort"], img, img.get("source")),
+            entries.append({"fullUrl": img["full"],
+                            "resource": media_json("Patient/" + p["id"], p["cohort"], img, img.get("source")),
                             "request": {"method": "POST", "url": "Media"}})
             targets.append(("media", img))
     return {"resourceType": "Bundle", "type": "transaction", "entry": entries}, targets
@@ -333,13 +340,11 @@ def generate(args):
     patients = build_population(args.images, args.per_patient, args.seed, args.cohort_share)
     log(f"generated {len(patients)} patients / {args.images} images in {time.perf_counter() - t0:.1f} s; ingesting"
         f" with {args.threads} threads, <= {args.bundle_entries} entries per transaction")
-    batches = list(bundles_of(patients, args.bundle_entries))
-    done, lock, latencies = [0], threading.Lock(), []
-
+    done, lock, latencies = [0], threading.Lock(), {"people": [], "images": []}
     retried = []
 
-    def ingest(batch):
-        bundle, targets = transaction(batch)
+    def ingest(batch, stage, batches, start):
+        bundle, targets = transaction(batch, stage)
         for attempt in range(args.retries + 1):
             try:
                 resp, secs = client.request("POST", "/fhir", bundle, timeout=args.ingest_timeout)
@@ -362,24 +367,32 @@ def generate(args):
                 raise SystemExit(f"unexpected transaction entry response {e.get('response')}")
             obj["id"] = loc.split("/_history")[0].split("/")[-1]
         with lock:
-            latencies.append(secs)
-            done[0] += sum(len(p["media"]) for p in batch)
-            if len(latencies) % max(1, len(batches) // 10) == 0:
-                el = time.perf_counter() - start
-                log(f"  {done[0]}/{args.images} images, {done[0] / el:.0f} images/s")
+            latencies[stage].append(secs)
+            if stage == "images":
+                done[0] += sum(len(p["media"]) for p in batch)
+                if len(latencies[stage]) % max(1, len(batches) // 10) == 0:
+                    el = time.perf_counter() - start
+                    log(f"  {done[0]}/{args.images} images, {done[0] / el:.0f} images/s")
 
-    start = time.perf_counter()
-    with concurrent.futures.ThreadPoolExecutor(args.threads) as pool:
-        futures = [pool.submit(ingest, b) for b in batches]
-        for f in concurrent.futures.as_completed(futures):
-            try:
-                f.result()
-            except BaseException as e:
-                for g in futures:
-                    g.cancel()
-                log(f"ingest failed: {e}")
-                raise SystemExit(1)
-    wall = time.perf_counter() - start
+    def run_stage(stage):
+        batches = list(bundles_of(patients, args.bundle_entries, stage))
+        start = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(args.threads) as pool:
+            futures = [pool.submit(ingest, b, stage, batches, start) for b in batches]
+            for f in concurrent.futures.as_completed(futures):
+                try:
+                    f.result()
+                except BaseException as e:
+                    for g in futures:
+                        g.cancel()
+                    log(f"ingest failed: {e}")
+                    raise SystemExit(1)
+        return time.perf_counter() - start, len(batches)
+
+    people_wall, people_bundles = run_stage("people")
+    log(f"  patients and consents stored in {people_wall:.1f} s ({people_bundles} transactions)")
+    images_wall, image_bundles = run_stage("images")
+    wall = people_wall + images_wall
 
     # every image arrived exactly once? (no purpose header = clinical-care, which sees every image)
     verified, verify_error = {}, None
@@ -408,11 +421,12 @@ def generate(args):
     state["change_candidates"].sort(key=lambda c: (c["kind"] != "none", int(c["patient"]) if c["patient"].isdigit() else 0))
     results = {"ingest": {
         "images": args.images, "patients": len(patients), "consents": sum(len(p["consents"]) for p in patients),
-        "bundles": len(batches), "threads": args.threads, "seconds": round(wall, 2),
-        "images_per_s": round(args.images / wall, 1), "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+        "bundles": people_bundles + image_bundles, "threads": args.threads, "seconds": round(wall, 2),
+        "people_seconds": round(people_wall, 2), "image_seconds": round(images_wall, 2),
+        "images_per_s": round(args.images / images_wall, 1), "loadavg_after": [round(x, 2) for x in os.getloadavg()],
         "resources_per_s": round(sum(1 + len(p["consents"]) + len(p["media"]) for p in patients) / wall, 1),
-        "bundle_median_ms": round(statistics.median(latencies) * 1000, 1),
-        "bundle_max_ms": round(max(latencies) * 1000, 1),
+        "bundle_median_ms": round(statistics.median(latencies["images"]) * 1000, 1),
+        "bundle_max_ms": round(max(latencies["images"]) * 1000, 1),
         "retried_transactions": len(retried), "retry_errors": sorted(set(retried))[:5],
         "stored_per_cohort": verified,
         "stored_ok": all(verified[n] == state["cohorts"][n]["total"] for n in MEASURED),
@@ -421,7 +435,8 @@ def generate(args):
     with open(args.state, "w") as f:
         json.dump(state, f)
     merge_results(args.results, results)
-    log(f"ingested {args.images} images in {wall:.1f} s: {args.images / wall:.0f} images/s;"
+    log(f"ingested {args.images} images in {images_wall:.1f} s: {args.images / images_wall:.0f} images/s"
+        f" (patients and consents before them: {people_wall:.1f} s);"
         f" {len(retried)} transactions retried; stored per cohort {verified}"
         f" -> {'OK' if results['ingest']['stored_ok'] else 'MISMATCH'}")
 
@@ -728,8 +743,9 @@ def report(args):
     ing = doc.get("ingest")
     if ing:
         print(f"ingest: {ing['images']} images, {ing['patients']} patients, {ing['consents']} consents in {ing['bundles']}"
-              f" transactions with {ing['threads']} threads: {ing['seconds']} s, {ing['images_per_s']} images/s"
-              f" ({ing['resources_per_s']} resources/s, median transaction {ing['bundle_median_ms']} ms);"
+              f" transactions with {ing['threads']} threads: patients and consents {ing.get('people_seconds')} s, then"
+              f" images {ing.get('image_seconds')} s = {ing['images_per_s']} images/s"
+              f" (median image transaction {ing['bundle_median_ms']} ms);"
               f" {ing.get('retried_transactions', 0)} transactions failed with 5xx and were retried;"
               f" stored counts {'OK' if ing.get('stored_ok') else 'MISMATCH ' + json.dumps(ing.get('stored_per_cohort'))}")
         if ing.get("stored_verify_error"):
