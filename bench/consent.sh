@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What consent enforcement costs in search: ingests a seeded population of derm images and consents
-# into a fresh embedded database, times purpose "ai-training" Media searches in cohorts where 100%,
+# into a fresh embedded database (patients and consents first, then their images), restarts it, times purpose "ai-training" Media searches in cohorts where 100%,
 # 10% and 1% of the images are permitted (phase "filtered"), then restarts the server on the same
 # database with audit off (phase "audit-off"), then with --dermconsent.enforcement.enabled=false
 # (phase "unfiltered"), and compares.
