@@ -43,6 +43,8 @@ SD = "https://dermconsent.org/fhir/StructureDefinition/"
 OBSERVATION_VALUE = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
 PURPOSE = "ai-training"
 PAGE = 50
+# enforcement on/off x audit on/off; "filtered" also measures consent changes and cache isolation
+PHASES = ("filtered", "unfiltered", "audit-off", "unfiltered-audit-off")
 
 STUDY_P_DEIDENTIFIED = {"ai-training": 0.546, "education": 0.620, "publication": 0.453, "conference": 0.453}
 IDENTIFIABLE_SCALE = 21.1 / 84.9
@@ -519,7 +521,7 @@ def measure_cohort(client, args, state, cohort, phase, timed):
     purpose = {"X-Purpose-Of-Use": PURPOSE}
     fresh = dict(purpose, **{"Cache-Control": "no-cache"})
     info = state["cohorts"][cohort]
-    expected_ids = {i for i, m in state["media"].items() if m[0] == cohort and (m[3] or phase == "unfiltered")}
+    expected_ids = {i for i, m in state["media"].items() if m[0] == cohort and (m[3] or phase.startswith("unfiltered"))}
     r = {"cohort": cohort, "total": info["total"], "expected": len(expected_ids)}
     r.update(timed)
     url = search_url(cohort)
@@ -697,7 +699,7 @@ def report(args):
     cols = ["phase", "cohort", "permitted/total", "page1", "median ms", "p95 ms", "cached med", "count",
             "walk pages", "walk res", "walk s", "exact"]
     rows = []
-    for phase in ("filtered", "audit-off", "unfiltered"):
+    for phase in PHASES:
         for r in phases.get(phase, {}).get("cohorts", []):
             rows.append([phase, r["cohort"], f"{r['expected']}/{r['total']}", r.get("page1_entries", "-"),
                          r.get("median_ms", "-"), r.get("p95_ms", "-"), r.get("cached_median_ms", "-"),
@@ -713,7 +715,7 @@ def report(args):
     print("(median/p95: page 1 of a fresh search, Cache-Control: no-cache; cached med: the same search without it;"
           " count: _summary=count; walk: all pages via Bundle.link next; filtered exact = results equal the"
           " generator's expected permitted set, unfiltered exact = all images of the cohort)")
-    for phase in ("filtered", "audit-off", "unfiltered"):
+    for phase in PHASES:
         for r in phases.get(phase, {}).get("cohorts", []):
             bad = {k: v for k, v in r.get("checks", {}).items() if not v}
             if r["exact"] != "OK":
@@ -724,7 +726,7 @@ def report(args):
                       + (f" missing_by_kind={r['missing_by_kind']}" if r.get("missing_by_kind") else ""))
                 for e in r.get("errors", []):
                     print("    error: " + e.replace("\n", "\n    "))
-    for phase in ("filtered", "audit-off", "unfiltered"):
+    for phase in PHASES:
         if phases.get(phase, {}).get("loadavg_before"):
             print(f"machine load average (1/5/15 min) during {phase}: {phases[phase]['loadavg_before']}"
                   f" -> {phases[phase]['loadavg_after']} on {os.cpu_count()} cores")
@@ -734,8 +736,13 @@ def report(args):
     for c in MEASURED:
         if f.get(c, {}).get("median_ms") and u.get(c, {}).get("median_ms"):
             ratios.append(f"{c} {f[c]['median_ms'] / u[c]['median_ms']:.2f}x")
-    print("filtered/unfiltered median page-1 latency: " + (", ".join(ratios) or "n/a"))
+    print("filtered/unfiltered median page-1 latency, audit on in both: " + (", ".join(ratios) or "n/a"))
     a = {r["cohort"]: r for r in phases.get("audit-off", {}).get("cohorts", [])}
+    ua = {r["cohort"]: r for r in phases.get("unfiltered-audit-off", {}).get("cohorts", [])}
+    pure = [f"{c} {a[c]['median_ms'] / ua[c]['median_ms']:.2f}x" for c in MEASURED
+            if a.get(c, {}).get("median_ms") and ua.get(c, {}).get("median_ms")]
+    if pure:
+        print("filtered/unfiltered median page-1 latency, audit off in both: " + ", ".join(pure))
     audit = [f"{c} {f[c]['median_ms'] / a[c]['median_ms']:.2f}x" for c in MEASURED
              if f.get(c, {}).get("median_ms") and a.get(c, {}).get("median_ms")]
     if audit:
@@ -794,7 +801,7 @@ def main():
     g.add_argument("--ingest-timeout", type=float, default=600)
     g.add_argument("--retries", type=int, default=2, help="resend a transaction that failed with 5xx (reported)")
     m = sub.add_parser("measure")
-    m.add_argument("--phase", choices=["filtered", "audit-off", "unfiltered"], required=True)
+    m.add_argument("--phase", choices=PHASES, required=True)
     m.add_argument("--warmup", type=int, default=10, help="untimed rounds over all cohorts first")
     m.add_argument("--settle", type=float, default=5, help="seconds to wait before measuring")
     m.add_argument("--requests", type=int, default=50)

@@ -2,14 +2,15 @@
 # What consent enforcement costs in search: ingests a seeded population of derm images and consents
 # into a fresh embedded database (patients and consents first, then their images), restarts it, times purpose "ai-training" Media searches in cohorts where 100%,
 # 10% and 1% of the images are permitted (phase "filtered"), then restarts the server on the same
-# database with audit off (phase "audit-off"), then with --dermconsent.enforcement.enabled=false
-# (phase "unfiltered"), and compares.
+# database with --dermconsent.enforcement.enabled=false (phase "unfiltered"), and repeats both with
+# --dermconsent.audit.enabled=false ("audit-off", "unfiltered-audit-off"), and compares.
 # Also checks the filtered results are exact (paging, totals, no leaks) and how fast a consent
 # grant and its withdrawal reach search. Prints a table, then all figures as JSON.
 # Usage: bench/consent.sh [images=100000] [images-per-patient=10]
 #   env: PORT (default 18181), JAVA_OPTS (extra JVM options), REQUESTS (timed requests per cohort, 50),
 #        THREADS (ingest threads, 2), BUNDLE_ENTRIES (entries per transaction, 300),
-#        KEEP=1 (keep the work directory with database and server logs)
+#        KEEP=1 (keep the work directory with database and server logs),
+#        WORK=<kept work directory> (measure again on its data: no new ingest; the directory is kept)
 #   (build first: mvn -B -q -DskipTests package)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,12 @@ images=${1:-100000}
 per_patient=${2:-10}
 port=${PORT:-18181}
 base="http://127.0.0.1:$port/fhir"
-work=$(mktemp -d)
+if [ -n "${WORK:-}" ]; then
+  work=$WORK KEEP=1
+  [ -f "$work/state.json" ] && [ -f "$work/db.mv.db" ] || { echo "WORK=$work holds no benchmark database" >&2; exit 1; }
+else
+  work=$(mktemp -d)
+fi
 pid=
 
 stop_server() {
@@ -62,26 +68,34 @@ start_server() { # log-name extra-args...
 
 bench() { python3 bench/consent-bench.py --base "$base" --state "$work/state.json" --results "$work/results.json" "$@"; }
 
-start_server ingest.log
-bench generate --images "$images" --per-patient "$per_patient" --threads "${THREADS:-2}" --bundle-entries "${BUNDLE_ENTRIES:-300}"
-stop_server
+if [ -z "${WORK:-}" ]; then
+  start_server ingest.log
+  bench generate --images "$images" --per-patient "$per_patient" --threads "${THREADS:-2}" --bundle-entries "${BUNDLE_ENTRIES:-300}"
+  stop_server
+else
+  echo "measuring again on $work (ingested earlier; its ingest figures are reported as they were)" >&2
+fi
 
 # every phase starts from a fresh JVM on the stored data, so none inherits the ingest's background work
 start_server filtered.log
 bench measure --phase filtered --requests "${REQUESTS:-50}"
 stop_server
 
-start_server audit-off.log --dermconsent.audit.enabled=false
-bench measure --phase audit-off --requests "${REQUESTS:-50}"
-stop_server
-
 start_server unfiltered.log --dermconsent.enforcement.enabled=false
 if grep -q "Consent enforcement is OFF" "$work/unfiltered.log"; then off=true; else
   off=false
   echo "WARNING: the server did not log that enforcement is off; this jar may not know" \
-       "dermconsent.enforcement.enabled, so the unfiltered phase may still filter" >&2
+       "dermconsent.enforcement.enabled, so the unfiltered phases may still filter" >&2
 fi
 bench measure --phase unfiltered --requests "${REQUESTS:-50}"
+stop_server
+
+start_server audit-off.log --dermconsent.audit.enabled=false
+bench measure --phase audit-off --requests "${REQUESTS:-50}"
+stop_server
+
+start_server unfiltered-audit-off.log --dermconsent.enforcement.enabled=false --dermconsent.audit.enabled=false
+bench measure --phase unfiltered-audit-off --requests "${REQUESTS:-50}"
 stop_server
 
 # what went wrong inside the server, if anything
@@ -95,7 +109,7 @@ log_summary() {
 extra=$(printf '{"jar":"%s","jar_bytes":%d,"enforcement_off_logged":%s,"server_log":{"filtered":%s,"unfiltered":%s}}' \
   "$jar" "$(stat -c %s "$work/dermconsent.jar")" "$off" "$(log_summary filtered.log)" "$(log_summary unfiltered.log)")
 bench report --extra "$extra"
-for phase in ingest filtered audit-off unfiltered; do
+for phase in ingest filtered unfiltered audit-off unfiltered-audit-off; do
   n=$(grep -c ' ERROR ' "$work/$phase.log" || true)
   [ "$n" = 0 ] || { echo "server log ($phase) has $n ERROR lines, first ones:" >&2; grep ' ERROR ' "$work/$phase.log" | awk 'NR <= 5' | cut -c1-400 >&2; }
 done

@@ -6,16 +6,14 @@ import org.dermconsent.consent.ConsentDecider;
 import org.dermconsent.consent.GrantLabels;
 import org.dermconsent.consent.Decision;
 import org.dermconsent.consent.ImageFacts;
+import org.dermconsent.consent.fhir.FhirImageFacts;
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Binary;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Media;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Whether one stored resource may be disclosed for a request: a Media as its consent decides, a
@@ -85,10 +83,7 @@ public class ImageDisclosure {
 		}
 
 		private boolean labelsPermit(Media image) {
-			Set<String> codes = image.getMeta().getSecurity().stream()
-					.filter(label -> GrantLabels.SYSTEM.equals(label.getSystem()))
-					.map(Coding::getCode).collect(Collectors.toSet());
-			return GrantLabels.permits(codes, access).orElse(false);
+			return GrantLabels.permits(FhirImageFacts.grantLabels(image), access).orElse(false);
 		}
 
 		private Optional<Decision> denialOf(Media image) {

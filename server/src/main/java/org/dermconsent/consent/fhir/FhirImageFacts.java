@@ -1,5 +1,6 @@
 package org.dermconsent.consent.fhir;
 
+import org.dermconsent.consent.GrantLabels;
 import org.dermconsent.consent.Identifiability;
 import org.dermconsent.consent.ImageFacts;
 import org.hl7.fhir.r4.model.Coding;
@@ -7,6 +8,8 @@ import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Reference;
 
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** What the consent core needs to know about a stored Media: its identifiability and its source. */
 public final class FhirImageFacts {
@@ -43,6 +46,17 @@ public final class FhirImageFacts {
 				.map(extension -> ((Reference) extension.getValue()).getReferenceElement())
 				.filter(reference -> reference.hasIdPart())
 				.map(reference -> "Media/" + reference.getIdPart());
+	}
+
+	/** The codes of the image's grant labels ({@link GrantLabels#SYSTEM}), as stored. */
+	public static Set<String> grantLabels(Media media) {
+		Set<String> codes = new TreeSet<>();
+		for (Coding label : media.getMeta().getSecurity()) {
+			if (GrantLabels.SYSTEM.equals(label.getSystem())) {
+				codes.add(label.getCode());
+			}
+		}
+		return codes;
 	}
 
 	public static Optional<String> patient(Media media) {

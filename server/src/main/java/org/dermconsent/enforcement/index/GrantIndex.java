@@ -12,7 +12,6 @@ import org.dermconsent.consent.GrantLabels;
 import org.dermconsent.consent.ImageGrants;
 import org.dermconsent.consent.fhir.FhirImageFacts;
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Meta;
@@ -133,7 +132,7 @@ public class GrantIndex {
 	}
 
 	private boolean relabel(Media image, Set<String> wanted) {
-		Set<String> current = currentLabels(image);
+		Set<String> current = FhirImageFacts.grantLabels(image);
 		Set<String> toAdd = new TreeSet<>(wanted);
 		toAdd.removeAll(current);
 		Set<String> toRemove = new TreeSet<>(current);
@@ -145,16 +144,6 @@ public class GrantIndex {
 			media.metaDeleteOperation(image.getIdElement().toUnqualifiedVersionless(), labels(toRemove), ownWrite());
 		}
 		return !toAdd.isEmpty() || !toRemove.isEmpty();
-	}
-
-	static Set<String> currentLabels(Media image) {
-		Set<String> codes = new TreeSet<>();
-		for (Coding label : image.getMeta().getSecurity()) {
-			if (GrantLabels.SYSTEM.equals(label.getSystem())) {
-				codes.add(label.getCode());
-			}
-		}
-		return codes;
 	}
 
 	private static Meta labels(Set<String> codes) {

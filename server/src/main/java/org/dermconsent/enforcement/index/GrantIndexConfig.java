@@ -14,6 +14,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
+import java.time.Duration;
 
 /**
  * The search index of grants: kept exact by every write (always on, so that switching enforcement
@@ -43,8 +44,14 @@ public class GrantIndexConfig {
 		return new GrantRefresher(index, schedule, new TransactionTemplate(transactionManager), properties.refreshInterval());
 	}
 
+	@Bean(destroyMethod = "stop")
+	public H2TagSelectivityHint h2TagSelectivityHint(DataSource dataSource) {
+		return new H2TagSelectivityHint(dataSource, Duration.ofMinutes(1));
+	}
+
 	@EventListener(ApplicationReadyEvent.class)
 	public void startRefresher(ApplicationReadyEvent event) {
 		event.getApplicationContext().getBean(GrantRefresher.class).start();
+		event.getApplicationContext().getBean(H2TagSelectivityHint.class).start();
 	}
 }
