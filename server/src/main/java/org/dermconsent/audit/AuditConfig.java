@@ -5,19 +5,23 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import org.dermconsent.enforcement.ImageOfBinary;
+import jakarta.persistence.EntityManagerFactory;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.orm.jpa.SharedEntityManagerCreator;
 
 /** The disclosure audit: recorded on every path that lets an image out, written in the background. */
 @Configuration
 public class AuditConfig {
 
 	@Bean(destroyMethod = "stop")
-	public AuditTrail auditTrail(DaoRegistry daoRegistry, IHapiTransactionService transactions, AuditProperties properties) {
-		return new AuditTrail(daoRegistry.getResourceDao(AuditEvent.class), transactions, properties.flushInterval());
+	public AuditTrail auditTrail(DaoRegistry daoRegistry, IHapiTransactionService transactions,
+			EntityManagerFactory entityManagerFactory, AuditProperties properties) {
+		return new AuditTrail(daoRegistry.getResourceDao(AuditEvent.class), transactions,
+				SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory), properties.flushInterval());
 	}
 
 	@Bean

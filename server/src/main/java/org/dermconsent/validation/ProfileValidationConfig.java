@@ -6,8 +6,10 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.validation.JpaValidationSupportChain;
 import org.dermconsent.profiles.NewerThanR4CoreCodes;
 import org.hl7.fhir.common.hapi.validation.support.UnknownCodeSystemWarningValidationSupport;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 
 /** Validation of DermConsent resources: on every write (storage layer) and through $validate. */
 @Configuration
@@ -20,6 +22,14 @@ public class ProfileValidationConfig {
 		ProfileValidationInterceptor interceptor = new ProfileValidationInterceptor(fhirContext, validationChain);
 		interceptors.registerInterceptor(interceptor);
 		return interceptor;
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	public void warmUpValidator(ApplicationReadyEvent event) {
+		ProfileValidationInterceptor interceptor = event.getApplicationContext().getBean(ProfileValidationInterceptor.class);
+		Thread warmUp = new Thread(interceptor::warmUp, "profile-validator-warm-up");
+		warmUp.setDaemon(true);
+		warmUp.start();
 	}
 
 	/**
