@@ -52,6 +52,10 @@ public class GrantIndexConfig {
 	@EventListener(ApplicationReadyEvent.class)
 	public void startRefresher(ApplicationReadyEvent event) {
 		event.getApplicationContext().getBean(GrantRefresher.class).start();
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	public void startSelectivityHint(ApplicationReadyEvent event) {
 		event.getApplicationContext().getBean(H2TagSelectivityHint.class).start();
 	}
 }
