@@ -42,7 +42,7 @@ public class DisclosureRecorder {
 		this.imageOfBinary = imageOfBinary;
 	}
 
-	// consent has already removed what may not be shown (STORAGE_PREACCESS_RESOURCES); record before
+	// consent has already removed what may not be shown (DisclosureGuard, order -200); record before
 	// the pseudonym replaces the patient reference (order 0)
 	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = -100)
 	public void recordShown(IPreResourceShowDetails resources, RequestDetails request) {

@@ -126,6 +126,37 @@ abstract class SearchFilterSuite extends FhirApi {
 	}
 
 	@Test
+	void aWithdrawalBetweenPagesKeepsTheRestOfTheSearchFromShowingTheImages() {
+		// a second patient's permitted images, so that the search outlives the withdrawal with something to show
+		String other = patient();
+		create("Consent", DermJson.consent(testTag, other, "active",
+				List.of(DermJson.permit("ai-training", "deidentified", null, null))));
+		List<String> others = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			others.add(create("Media", DermJson.media(testTag, other, "deidentified", null, "")));
+		}
+		JsonPath page = aiTraining().get("/Media?_tag=" + tagQuery() + "&_count=2&_sort=_lastUpdated").then().statusCode(200)
+				.extract().jsonPath();
+		List<String> seen = new ArrayList<>(page.getList("entry.resource.id", String.class));
+		String consent = fhir().get("/Consent?patient=" + allowing).then().extract().path("entry[0].resource.id");
+		fhir().body(DermJson.consent(testTag, allowing, "inactive", List.of(DermJson.permit("ai-training", "deidentified", null, null)))
+						.replaceFirst("\\{\"resourceType\":\"Consent\",", "{\"resourceType\":\"Consent\",\"id\":\"" + consent + "\","))
+				.put("/Consent/" + consent).then().statusCode(200);
+
+		List<String> after = new ArrayList<>();
+		for (int pages = 0; pages < 10; pages++) {
+			String next = page.getString("link.find { it.relation == 'next' }.url");
+			if (next == null) {
+				break;
+			}
+			page = nextPage().header(RequestPurpose.HEADER, "ai-training").get(next).then().statusCode(200).extract().jsonPath();
+			after.addAll(page.getList("entry.resource.id", String.class));
+		}
+		assertThat(seen).hasSize(2).isSubsetOf(permitted);
+		assertThat(after).containsExactlyInAnyOrderElementsOf(others);
+	}
+
+	@Test
 	void aNewGrantIsInForceForTheVeryNextRequest() {
 		create("Consent", DermJson.consent(testTag, refusing, "active", List.of(DermJson.permit("secondary-use", null, null, null))));
 
