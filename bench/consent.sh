@@ -10,7 +10,9 @@
 #   env: PORT (default 18181), JAVA_OPTS (extra JVM options), REQUESTS (timed requests per cohort, 50),
 #        THREADS (ingest threads, 2), BUNDLE_ENTRIES (entries per transaction, 300),
 #        KEEP=1 (keep the work directory with database and server logs),
-#        WORK=<kept work directory> (measure again on its data: no new ingest; the directory is kept)
+#        WORK=<kept work directory> (measure again on its data: no new ingest; the directory is kept),
+#        DB=postgres (a throwaway PostgreSQL cluster in the work directory instead of H2; needs initdb,
+#        pg_ctl and postgres on PATH or in PG_BIN, e.g. Debian's postgresql package), PG_PORT (55432)
 #   (build first: mvn -B -q -DskipTests package)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,13 +22,38 @@ images=${1:-100000}
 per_patient=${2:-10}
 port=${PORT:-18181}
 base="http://127.0.0.1:$port/fhir"
+db=${DB:-h2}
+case $db in h2|postgres) ;; *) echo "DB must be h2 or postgres, not $db" >&2; exit 1 ;; esac
 if [ -n "${WORK:-}" ]; then
   work=$WORK KEEP=1
-  [ -f "$work/state.json" ] && [ -f "$work/db.mv.db" ] || { echo "WORK=$work holds no benchmark database" >&2; exit 1; }
+  stored=$work/db.mv.db; [ "$db" = postgres ] && stored=$work/pg/PG_VERSION
+  [ -f "$work/state.json" ] && [ -f "$stored" ] || { echo "WORK=$work holds no $db benchmark database" >&2; exit 1; }
 else
   work=$(mktemp -d)
 fi
 pid=
+pg_port=${PG_PORT:-55432}
+pg_bin=${PG_BIN:-$(dirname "$(command -v pg_ctl 2>/dev/null || echo /usr/lib/postgresql/15/bin/pg_ctl)")}
+
+# PostgreSQL refuses to run as root: the cluster then belongs to the postgres account
+as_pg_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+start_postgres() {
+  if [ ! -f "$work/pg/PG_VERSION" ]; then
+    mkdir -p "$work/pg"; [ "$(id -u)" = 0 ] && chown postgres "$work" "$work/pg"
+    as_pg_owner "$pg_bin/initdb" -D "$work/pg" -U dermconsent --auth=trust -E UTF8 >"$work/initdb.log"
+  fi
+  [ "$(id -u)" = 0 ] && chown postgres "$work"
+  as_pg_owner "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/postgres.log" -w start \
+    -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c max_connections=100" >/dev/null
+  "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U dermconsent -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname = 'dermconsent'" | grep -q 1 \
+    || "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U dermconsent dermconsent
+  echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on port $pg_port" >&2
+}
+stop_postgres() {
+  [ "$db" = postgres ] && [ -f "$work/pg/postmaster.pid" ] || return 0
+  as_pg_owner "$pg_bin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null || true
+}
 
 stop_server() {
   [ -n "$pid" ] || return 0
@@ -38,6 +65,7 @@ stop_server() {
 }
 cleanup() {
   stop_server
+  stop_postgres
   if [ "${KEEP:-0}" = 1 ]; then echo "work directory kept: $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -51,10 +79,17 @@ fi
 # the same jar for both phases, even if server/target is rebuilt meanwhile
 cp "$jar" "$work/dermconsent.jar"
 
+if [ "$db" = postgres ]; then
+  start_postgres
+  storage=(--spring.profiles.active=postgres
+    --spring.datasource.url="jdbc:postgresql://127.0.0.1:$pg_port/dermconsent" --spring.datasource.username=dermconsent)
+else
+  storage=(--spring.datasource.url="jdbc:h2:file:$work/db;DB_CLOSE_ON_EXIT=FALSE")
+fi
+
 start_server() { # log-name extra-args...
   local log=$work/$1; shift
-  (cd "$work" && exec java -Xmx2g ${JAVA_OPTS:-} -jar "$work/dermconsent.jar" --server.port="$port" \
-    --spring.datasource.url="jdbc:h2:file:$work/db;DB_CLOSE_ON_EXIT=FALSE" \
+  (cd "$work" && exec java -Xmx2g ${JAVA_OPTS:-} -jar "$work/dermconsent.jar" --server.port="$port" "${storage[@]}" \
     --spring.jpa.properties.hibernate.search.backend.directory.root="$work/lucene" "$@" >"$log" 2>&1) &
   pid=$!
   local t0=$SECONDS
@@ -106,8 +141,8 @@ log_summary() {
     "$(grep -cE '^[a-zA-Z.]+(Exception|Error)' "$f" || true)" \
     "$( (grep -E ' ERROR |^[a-zA-Z.]+(Exception|Error)' "$f" || true) | awk 'NR <= 5' | python3 -c 'import json,sys; print(json.dumps([l.strip()[:300] for l in sys.stdin]))')"
 }
-extra=$(printf '{"jar":"%s","jar_bytes":%d,"enforcement_off_logged":%s,"server_log":{"filtered":%s,"unfiltered":%s}}' \
-  "$jar" "$(stat -c %s "$work/dermconsent.jar")" "$off" "$(log_summary filtered.log)" "$(log_summary unfiltered.log)")
+extra=$(printf '{"database":"%s","jar":"%s","jar_bytes":%d,"enforcement_off_logged":%s,"server_log":{"filtered":%s,"unfiltered":%s}}' \
+  "$db" "$jar" "$(stat -c %s "$work/dermconsent.jar")" "$off" "$(log_summary filtered.log)" "$(log_summary unfiltered.log)")
 bench report --extra "$extra"
 for phase in ingest filtered unfiltered audit-off unfiltered-audit-off; do
   n=$(grep -c ' ERROR ' "$work/$phase.log" || true)
