@@ -33,7 +33,7 @@ else
 fi
 pid=
 pg_port=${PG_PORT:-55432}
-pg_bin=${PG_BIN:-$(dirname "$(command -v pg_ctl 2>/dev/null || echo /usr/lib/postgresql/15/bin/pg_ctl)")}
+pg_bin=${PG_BIN:-$(dirname "$(readlink -f "$(command -v pg_ctl 2>/dev/null || echo /usr/lib/postgresql/15/bin/pg_ctl)")")}
 
 # PostgreSQL refuses to run as root: the cluster then belongs to the postgres account
 as_pg_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }

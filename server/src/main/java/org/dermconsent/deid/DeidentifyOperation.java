@@ -9,8 +9,8 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import org.dermconsent.consent.AccessRequest;
 import org.dermconsent.consent.Decision;
-import org.dermconsent.consent.GrantLabels;
 import org.dermconsent.consent.ImageUse;
+import org.dermconsent.consent.fhir.FhirImageFacts;
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
 import org.dermconsent.deid.image.CropRegion;
 import org.dermconsent.enforcement.RequestPurpose;
@@ -84,7 +84,7 @@ public class DeidentifyOperation {
 					+ "/_history/1");
 		}
 		Media derivative = deidentifier.source(created);
-		derivative.getMeta().getSecurity().removeIf(label -> GrantLabels.SYSTEM.equals(label.getSystem()));
+		FhirImageFacts.removeGrantLabels(derivative);
 		if (enforcement.getAsBoolean() && !decisions.decide(derivative, AccessRequest.of(purpose, Instant.now())).permit()) {
 			OperationOutcome outcome = new OperationOutcome();
 			outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)

@@ -6,7 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import org.dermconsent.consent.GrantLabels;
+import org.dermconsent.consent.fhir.FhirImageFacts;
 import org.dermconsent.enforcement.index.GrantIndex;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Resource;
@@ -45,8 +45,8 @@ public class GrantLabelMasking {
 	}
 
 	static void strip(IBaseResource resource) {
-		if (resource instanceof Resource r && r.hasMeta()) {
-			r.getMeta().getSecurity().removeIf(label -> GrantLabels.SYSTEM.equals(label.getSystem()));
+		if (resource instanceof Resource r) {
+			FhirImageFacts.removeGrantLabels(r);
 		}
 	}
 }

@@ -6,6 +6,7 @@ import org.dermconsent.consent.ImageFacts;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 
 import java.util.Optional;
 import java.util.Set;
@@ -57,6 +58,13 @@ public final class FhirImageFacts {
 			}
 		}
 		return codes;
+	}
+
+	/** Removes the grant labels, which belong to the server and are never shown to clients. */
+	public static void removeGrantLabels(Resource resource) {
+		if (resource.hasMeta()) {
+			resource.getMeta().getSecurity().removeIf(label -> GrantLabels.SYSTEM.equals(label.getSystem()));
+		}
 	}
 
 	public static Optional<String> patient(Media media) {
