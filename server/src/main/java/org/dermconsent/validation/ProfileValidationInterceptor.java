@@ -27,6 +27,8 @@ public class ProfileValidationInterceptor {
 
 	private final FhirContext fhirContext;
 	private final FhirValidator validator;
+	private final Object warmUpLock = new Object();
+	private volatile boolean warm;
 
 	public ProfileValidationInterceptor(FhirContext fhirContext, IValidationSupport validationSupport) {
 		this.fhirContext = fhirContext;
@@ -55,12 +57,30 @@ public class ProfileValidationInterceptor {
 	 * writes take 0.5 s). The outcome does not matter.
 	 */
 	public void warmUp() {
-		validator.validateWithResult(new Consent(), new ValidationOptions().addProfile(DermProfiles.DERM_IMAGE_CONSENT));
-		validator.validateWithResult(new Media(), new ValidationOptions().addProfile(DermProfiles.DERM_MEDIA));
+		ensureWarm();
+	}
+
+	/**
+	 * The validator loads and snapshots the profiles on first use, and that is not safe to run twice
+	 * at once: a write arriving while the start-up warm-up was still loading them was once refused
+	 * with a false 422. Whoever comes first loads them; everyone else waits for it to finish.
+	 */
+	private void ensureWarm() {
+		if (warm) {
+			return;
+		}
+		synchronized (warmUpLock) {
+			if (!warm) {
+				validator.validateWithResult(new Consent(), new ValidationOptions().addProfile(DermProfiles.DERM_IMAGE_CONSENT));
+				validator.validateWithResult(new Media(), new ValidationOptions().addProfile(DermProfiles.DERM_MEDIA));
+				warm = true;
+			}
+		}
 	}
 
 	private void validate(IBaseResource resource) {
 		DermProfiles.requiredProfile(resource).ifPresent(profile -> {
+			ensureWarm();
 			ValidationResult result = validator.validateWithResult(resource, new ValidationOptions().addProfile(profile));
 			OperationOutcome errors = errorsOnly((OperationOutcome) result.toOperationOutcome());
 			if (!errors.getIssue().isEmpty()) {
