@@ -77,13 +77,18 @@ public class FhirEndpointConfig {
 		return registration;
 	}
 
+	/** A refused request is logged by the request log and HAPI's one-line warning, not as an ERROR. */
+	@Bean
+	public HookClientErrorLogFilter hookClientErrorLogFilter() {
+		return HookClientErrorLogFilter.install();
+	}
+
 	private static LoggingInterceptor requestLog() {
 		LoggingInterceptor log = new LoggingInterceptor();
 		log.setLoggerName("dermconsent.access");
 		log.setMessageFormat(
 				"${requestVerb} ${requestUrl}${requestParameters} op=${operationType} ms=${processingTimeMillis} remote=${remoteAddr} id=${requestId}");
 		log.setErrorMessageFormat("${requestVerb} ${requestUrl}${requestParameters} failed: ${exceptionMessage} id=${requestId}");
-		log.setLogExceptions(false);
 		return log;
 	}
 }
