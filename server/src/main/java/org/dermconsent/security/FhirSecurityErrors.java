@@ -3,6 +3,8 @@ package org.dermconsent.security;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.dermconsent.rest.OperationOutcomeWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -12,6 +14,9 @@ import java.io.IOException;
 
 /** 401 and 403 from the token check, as OperationOutcomes with the Bearer challenge RFC 6750 asks for. */
 public class FhirSecurityErrors implements AuthenticationEntryPoint, AccessDeniedHandler {
+
+	// refused before the FHIR endpoint sees them: the request log would otherwise never show them
+	private static final Logger requestLog = LoggerFactory.getLogger("dermconsent.access");
 
 	private final OperationOutcomeWriter outcomes;
 	private final String realm;
@@ -25,17 +30,26 @@ public class FhirSecurityErrors implements AuthenticationEntryPoint, AccessDenie
 	public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
 			throws IOException {
 		boolean tokenSent = request.getHeader("Authorization") != null;
+		String reason = tokenSent
+				? "The access token was refused: " + failure.getMessage()
+				: "An access token is required (Authorization: Bearer ...); see /fhir/.well-known/smart-configuration";
+		logRefusal(request, HttpServletResponse.SC_UNAUTHORIZED, reason);
 		response.setHeader("WWW-Authenticate", "Bearer realm=\"" + realm + "\""
 				+ (tokenSent ? ", error=\"invalid_token\"" : ""));
-		outcomes.write(response, HttpServletResponse.SC_UNAUTHORIZED, "login", tokenSent
-				? "The access token was refused: " + failure.getMessage()
-				: "An access token is required (Authorization: Bearer ...); see /fhir/.well-known/smart-configuration");
+		outcomes.write(response, HttpServletResponse.SC_UNAUTHORIZED, "login", reason);
 	}
 
 	@Override
 	public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
 			throws IOException {
+		logRefusal(request, HttpServletResponse.SC_FORBIDDEN, denied.getMessage());
 		response.setHeader("WWW-Authenticate", "Bearer realm=\"" + realm + "\", error=\"insufficient_scope\"");
 		outcomes.write(response, HttpServletResponse.SC_FORBIDDEN, "forbidden", denied.getMessage());
+	}
+
+	private static void logRefusal(HttpServletRequest request, int status, String reason) {
+		String query = request.getQueryString() == null ? "" : "?" + request.getQueryString();
+		requestLog.info("{} {}{} failed: {} {} remote={}", request.getMethod(), request.getRequestURL(), query, status, reason,
+				request.getRemoteAddr());
 	}
 }

@@ -1,15 +1,11 @@
 package org.dermconsent.rest;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import org.dermconsent.support.DermJson;
 import org.dermconsent.support.FhirApi;
 import org.dermconsent.support.H2ServerTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.dermconsent.support.RequestLogAtInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -20,23 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Refused requests are in the request log, one line each, and not reported as server errors. */
 @H2ServerTest
-@ExtendWith(OutputCaptureExtension.class)
+@ExtendWith({OutputCaptureExtension.class, RequestLogAtInfo.class})
 class RequestLogTest extends FhirApi {
-
-	private final Logger requestLog = (Logger) LoggerFactory.getLogger("dermconsent.access");
-	private Level configuredLevel;
-
-	// the tests' logging config keeps the request log quiet; production logs it at INFO
-	@BeforeEach
-	void showTheRequestLog() {
-		configuredLevel = requestLog.getLevel();
-		requestLog.setLevel(Level.INFO);
-	}
-
-	@AfterEach
-	void restoreTheRequestLog() {
-		requestLog.setLevel(configuredLevel);
-	}
 
 	@Test
 	void anUnknownPurposeIsLoggedAsAFailedRequestNotAsAnError(CapturedOutput output) {

@@ -6,15 +6,20 @@ import io.restassured.specification.RequestSpecification;
 import org.dermconsent.support.DermJson;
 import org.dermconsent.support.FhirApi;
 import org.dermconsent.support.LocalTokenIssuer;
+import org.dermconsent.support.RequestLogAtInfo;
 import org.dermconsent.support.SecuredServerTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -23,6 +28,7 @@ import static org.hamcrest.Matchers.not;
 
 /** SMART on FHIR over real HTTP: token checks, scopes, patient compartments and purposes of use. */
 @SecuredServerTest
+@ExtendWith({OutputCaptureExtension.class, RequestLogAtInfo.class})
 class SmartSecurityTest extends FhirApi {
 
 	private static final String NO_PARAMETERS = "{\"resourceType\":\"Parameters\"}";
@@ -173,6 +179,20 @@ class SmartSecurityTest extends FhirApi {
 				.then().body("total", equalTo(1));
 		as(otherClient).header("X-Purpose-Of-Use", "research").get("/Media?_tag=" + tagQuery() + "&_summary=count")
 				.then().body("total", equalTo(0));
+	}
+
+	@Test
+	void refusedTokensAreInTheRequestLog(CapturedOutput output) {
+		String marker = "unlogged-" + java.util.UUID.randomUUID();
+		fhir().get("/Media?_id=" + marker).then().statusCode(401);
+		as(LocalTokenIssuer.forged(LocalTokenIssuer.claims("research-platform", "system/Media.rs", RESEARCH_PURPOSES).build()))
+				.get("/Patient?_id=" + marker).then().statusCode(401);
+
+		List<String> refusals = output.getAll().lines()
+				.filter(line -> line.contains("dermconsent.access") && line.contains(marker)).toList();
+		assertThat(refusals).hasSize(2).allMatch(line -> line.contains("failed: 401"));
+		assertThat(refusals.get(0)).contains("GET", "/fhir/Media", "An access token is required");
+		assertThat(refusals.get(1)).contains("/fhir/Patient", "The access token was refused");
 	}
 
 	private RequestSpecification as(String token) {
