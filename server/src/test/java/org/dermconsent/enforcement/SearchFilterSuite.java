@@ -95,6 +95,28 @@ abstract class SearchFilterSuite extends FhirApi {
 	}
 
 	@Test
+	void bodySiteImageTypeAndDateCombineWithTheFilter() {
+		String forearmDermoscopyOf2024 = ",\"bodySite\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"77568009\"}]}"
+				+ ",\"extension\":[{\"url\":\"https://dermconsent.org/fhir/StructureDefinition/image-type\",\"valueCodeableConcept\":"
+				+ "{\"coding\":[{\"system\":\"https://dermconsent.org/fhir/CodeSystem/image-type\",\"code\":\"dermoscopic\"}]}}]"
+				+ ",\"createdDateTime\":\"2024-05-01\"";
+		String mayBeUsed = create("Media", DermJson.media(testTag, allowing, "deidentified", null, forearmDermoscopyOf2024));
+		create("Media", DermJson.media(testTag, allowing, "identifiable", null, forearmDermoscopyOf2024));
+		create("Media", DermJson.media(testTag, refusing, "deidentified", null, forearmDermoscopyOf2024));
+
+		String site = "&site=http://snomed.info/sct|77568009";
+		String imageType = "&image-type=https://dermconsent.org/fhir/CodeSystem/image-type|dermoscopic";
+		String date = "&created=2024-05-01";
+		for (String criteria : List.of(site, imageType, date, site + imageType + date)) {
+			aiTraining().get("/Media?_tag=" + tagQuery() + criteria).then().statusCode(200)
+					.body("entry.resource.id", equalTo(List.of(mayBeUsed)));
+			aiTraining().get("/Media?_tag=" + tagQuery() + criteria + "&_summary=count").then().body("total", equalTo(1));
+			fhir().get("/Media?_tag=" + tagQuery() + criteria + "&_summary=count").then().body("total", equalTo(3));
+		}
+		aiTraining().get("/Media?_tag=" + tagQuery() + "&created=2023-01-01&_summary=count").then().body("total", equalTo(0));
+	}
+
+	@Test
 	void fullTextSearchCombinesWithTheFilter() {
 		String word = "naevus" + testTag.replace("-", "").substring(2, 12);
 		List<String> titled = new ArrayList<>();
