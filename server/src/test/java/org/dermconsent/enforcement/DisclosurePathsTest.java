@@ -21,6 +21,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
@@ -155,6 +156,13 @@ class DisclosurePathsTest extends FhirApi {
 				.body("entry.resource.id", not(hasItem(photo)));
 		aiTraining().get("/Media?_id=" + derivative + "&_include=Media:subject&_include:iterate=Patient:link").then()
 				.statusCode(200).body("entry.resource.id", hasItem(patient));
+		// back from the patient to all of its images: the identifiable photo is reached, and left out
+		aiTraining().get("/Media?_id=" + derivative + "&_include=Media:subject&_revinclude:iterate=Media:subject").then()
+				.statusCode(200)
+				.body("entry.resource.id", hasItems(derivative, patient))
+				.body("entry.resource.id", not(hasItem(photo)));
+		fhir().get("/Media?_id=" + derivative + "&_include=Media:subject&_revinclude:iterate=Media:subject").then()
+				.statusCode(200).body("entry.resource.id", hasItem(photo));
 	}
 
 	@Test
