@@ -28,6 +28,9 @@ import java.util.List;
 @Configuration
 public class FhirEndpointConfig {
 
+	/** The request log's logger: one line per request, including refused ones. */
+	public static final String REQUEST_LOG = "dermconsent.access";
+
 	/** The resource types DermConsent serves (Task also backs HAPI's $merge); other R4 types are not stored. */
 	static final List<String> SUPPORTED_RESOURCE_TYPES = List.of(
 			"Patient", "Practitioner", "PractitionerRole", "Organization", "Device", "Group",
@@ -85,7 +88,7 @@ public class FhirEndpointConfig {
 
 	private static LoggingInterceptor requestLog() {
 		LoggingInterceptor log = new LoggingInterceptor();
-		log.setLoggerName("dermconsent.access");
+		log.setLoggerName(REQUEST_LOG);
 		log.setMessageFormat(
 				"${requestVerb} ${requestUrl}${requestParameters} op=${operationType} ms=${processingTimeMillis} remote=${remoteAddr} id=${requestId}");
 		log.setErrorMessageFormat("${requestVerb} ${requestUrl}${requestParameters} failed: ${exceptionMessage} id=${requestId}");

@@ -2,6 +2,7 @@ package org.dermconsent.security;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.dermconsent.rest.FhirEndpointConfig;
 import org.dermconsent.rest.OperationOutcomeWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,7 @@ import java.io.IOException;
 public class FhirSecurityErrors implements AuthenticationEntryPoint, AccessDeniedHandler {
 
 	// refused before the FHIR endpoint sees them: the request log would otherwise never show them
-	private static final Logger requestLog = LoggerFactory.getLogger("dermconsent.access");
+	private static final Logger requestLog = LoggerFactory.getLogger(FhirEndpointConfig.REQUEST_LOG);
 
 	private final OperationOutcomeWriter outcomes;
 	private final String realm;

@@ -55,17 +55,12 @@ public class ProfileValidationInterceptor {
 	 * Validates an empty Consent and Media against the profiles, so that the first write after a
 	 * start does not wait while the validator loads and converts them (9 s measured, where later
 	 * writes take 0.5 s). The outcome does not matter.
+	 *
+	 * <p>Every validation calls this first, and whoever comes first does the loading while the others
+	 * wait: loading twice at once is not known to be safe, and is the likely cause of a false 422 CI
+	 * saw once on the first Consent written while the start-up warm-up was still running.
 	 */
 	public void warmUp() {
-		ensureWarm();
-	}
-
-	/**
-	 * The validator loads and snapshots the profiles on first use, and that is not safe to run twice
-	 * at once: a write arriving while the start-up warm-up was still loading them was once refused
-	 * with a false 422. Whoever comes first loads them; everyone else waits for it to finish.
-	 */
-	private void ensureWarm() {
 		if (warm) {
 			return;
 		}
@@ -80,7 +75,7 @@ public class ProfileValidationInterceptor {
 
 	private void validate(IBaseResource resource) {
 		DermProfiles.requiredProfile(resource).ifPresent(profile -> {
-			ensureWarm();
+			warmUp();
 			ValidationResult result = validator.validateWithResult(resource, new ValidationOptions().addProfile(profile));
 			OperationOutcome errors = errorsOnly((OperationOutcome) result.toOperationOutcome());
 			if (!errors.getIssue().isEmpty()) {

@@ -2,6 +2,7 @@ package org.dermconsent.support;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import org.dermconsent.rest.FhirEndpointConfig;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -11,7 +12,7 @@ import org.slf4j.LoggerFactory;
 public class RequestLogAtInfo implements BeforeEachCallback, AfterEachCallback {
 
 	private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RequestLogAtInfo.class);
-	private static final Logger REQUEST_LOG = (Logger) LoggerFactory.getLogger("dermconsent.access");
+	private static final Logger REQUEST_LOG = (Logger) LoggerFactory.getLogger(FhirEndpointConfig.REQUEST_LOG);
 
 	@Override
 	public void beforeEach(ExtensionContext context) {
