@@ -3,6 +3,8 @@ package org.dermconsent.conformance;
 import ca.uhn.fhir.batch2.config.Batch2JobRegisterer;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.term.api.ITermDeferredStorageSvc;
+import ca.uhn.fhir.jpa.term.api.ITermReadSvc;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -12,16 +14,27 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 public class ConformanceConfig {
 
+	/**
+	 * Spring Boot starts the web server at {@code SmartLifecycle.DEFAULT_PHASE - 2048}; lifecycles
+	 * with a lower phase start first, so the server listens only once the package is in place.
+	 */
+	static final int BEFORE_WEB_SERVER_PHASE = SmartLifecycle.DEFAULT_PHASE - 3072;
+
 	@Bean
 	public ConformanceResourceInstaller conformanceResourceInstaller(
 			FhirContext fhirContext, DaoRegistry daoRegistry, ISearchParamRegistry searchParamRegistry) {
 		return new ConformanceResourceInstaller(fhirContext, daoRegistry, searchParamRegistry);
 	}
 
-	/** Runs just before the web server starts (which is the last lifecycle phase). */
+	@Bean
+	public TerminologyPreExpansion terminologyPreExpansion(
+			ITermDeferredStorageSvc deferredStorage, ITermReadSvc terminology) {
+		return new TerminologyPreExpansion(deferredStorage, terminology);
+	}
+
 	@Bean
 	public SmartLifecycle conformancePackageInstallation(
-			ConformanceResourceInstaller installer, Batch2JobRegisterer batchJobs) {
+			ConformanceResourceInstaller installer, TerminologyPreExpansion preExpansion, Batch2JobRegisterer batchJobs) {
 		return new SmartLifecycle() {
 			private volatile boolean running;
 
@@ -32,6 +45,7 @@ public class ConformanceConfig {
 				ConformancePackage dermconsent = ConformancePackage.fromClasspath();
 				installer.install(dermconsent.id(), dermconsent.conformanceResources());
 				installer.install("dermconsent server search parameters", ServerSearchParameters.json());
+				preExpansion.expandInstalledValueSets();
 				running = true;
 			}
 
@@ -47,7 +61,7 @@ public class ConformanceConfig {
 
 			@Override
 			public int getPhase() {
-				return Integer.MAX_VALUE - 1024;
+				return BEFORE_WEB_SERVER_PHASE;
 			}
 		};
 	}
