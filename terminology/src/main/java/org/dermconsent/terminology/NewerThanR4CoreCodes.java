@@ -1,4 +1,4 @@
-package org.dermconsent.profiles;
+package org.dermconsent.terminology;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
