@@ -4,9 +4,10 @@ import ca.uhn.fhir.jpa.term.api.ITermDeferredStorageSvc;
 import org.springframework.test.annotation.DirtiesContext;
 
 import org.dermconsent.support.FhirApi;
-import org.dermconsent.support.H2ServerTest;
+import org.dermconsent.DermConsentApplication;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
 
 import java.util.List;
 
@@ -16,10 +17,19 @@ import static org.hamcrest.Matchers.equalTo;
 /**
  * Installing the package is what every startup does; doing it again must not duplicate anything,
  * and a new release of a resource must replace the old one.
+ *
+ * <p>Its own server and database: replacing a CodeSystem leaves HAPI's terminology and validation
+ * caches settling for a while, and the server is closed afterwards. On the shared in-memory database
+ * the next server would start over the data without the in-memory search index that described it
+ * ({@code $subsumes} then answered "not-subsumed" for the image-use hierarchy).
  */
-@H2ServerTest
-// replacing a CodeSystem leaves HAPI's terminology and validation caches settling for a while:
-// later test classes get a fresh server rather than a half-updated one
+@SpringBootTest(
+		classes = DermConsentApplication.class,
+		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = {
+			"spring.datasource.url=jdbc:h2:mem:dermconsent-package-install-test;DB_CLOSE_DELAY=-1",
+			"spring.jpa.properties.hibernate.search.backend.directory.type=local-heap"
+		})
 @DirtiesContext
 class ConformancePackageInstallTest extends FhirApi {
 
@@ -65,5 +75,7 @@ class ConformancePackageInstallTest extends FhirApi {
 			deferredTerminology.saveAllDeferred();
 		}
 		fhir().get("/CodeSystem?url=" + IMAGE_USE).then().body("entry[0].resource.version", equalTo("0.1.0"));
+		fhir().get("/CodeSystem/$subsumes?system=" + IMAGE_USE + "&codeA=secondary-use&codeB=ai-training")
+				.then().statusCode(200).body("parameter[0].valueCode", equalTo("subsumes"));
 	}
 }
