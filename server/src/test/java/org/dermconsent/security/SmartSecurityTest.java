@@ -200,6 +200,6 @@ class SmartSecurityTest extends FhirApi {
 	}
 
 	private String create(String token, String type, String json) {
-		return as(token).body(json).post("/" + type).then().log().ifValidationFails().statusCode(201).extract().path("id");
+		return as(token).body(json).post("/" + type).then().statusCode(201).extract().path("id");
 	}
 }
