@@ -57,8 +57,8 @@ public class ProfileValidationInterceptor {
 	 * writes take 0.5 s). The outcome does not matter.
 	 *
 	 * <p>Every validation calls this first, and whoever comes first does the loading while the others
-	 * wait: loading twice at once is not known to be safe, and is the likely cause of a false 422 CI
-	 * saw once on the first Consent written while the start-up warm-up was still running.
+	 * wait: loading twice at once is not known to be safe. (CI's false 422s on a fresh server are put
+	 * down to terminology being expanded during the first validations; see TerminologyPreExpansion.)
 	 */
 	public void warmUp() {
 		if (warm) {
