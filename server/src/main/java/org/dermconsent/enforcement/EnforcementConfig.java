@@ -1,5 +1,6 @@
 package org.dermconsent.enforcement;
 
+import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.search.cache.ISearchCacheSvc;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
@@ -53,6 +54,18 @@ public class EnforcementConfig {
 		storageInterceptors.registerInterceptor(new DisclosureGuard(disclosure, searches));
 		storageInterceptors.registerInterceptor(new BulkExportConsent(disclosure));
 		return new EnforcementSwitch(true);
+	}
+
+	/** Export files belong to the client and purpose of their job; the job's access is stored by {@link BulkExportConsent}. */
+	@Bean
+	public ExportFileOwnership exportFileOwnership(EnforcementSwitch enforcement, IInterceptorService storageInterceptors,
+			RestfulServer fhirRestfulServer, IJobCoordinator jobs) {
+		ExportFileOwnership ownership = new ExportFileOwnership(jobs);
+		if (enforcement.enabled()) {
+			storageInterceptors.registerInterceptor(ownership);
+			fhirRestfulServer.registerInterceptor(new ExportStatusOwnership(ownership));
+		}
+		return ownership;
 	}
 
 	/** Whether enforcement runs in this node; a bean so that the startup report can say so. */

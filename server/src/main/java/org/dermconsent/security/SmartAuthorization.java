@@ -6,16 +6,22 @@ import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import org.dermconsent.enforcement.ExportFiles;
 import org.dermconsent.security.SmartScope.Context;
 import org.dermconsent.security.SmartScope.Permission;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Patient;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * SMART scopes as HAPI authorization rules. {@code system/} and {@code user/} scopes act on any
@@ -86,17 +92,47 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 		}
 	}
 
-	/** Bulk data: kickoff, status and the output files (image bytes in them still follow consent). */
+	/**
+	 * Bulk data: kickoff, status and the output files. HAPI's bulk export rules judge only the job
+	 * about to start (its style and types), not the {@code $export} request that asks for it, so the
+	 * request needs an operation rule of its own, which must leave the job to them. Output files are
+	 * readable here only as export files; whose they are is decided with consent enforcement (the
+	 * client and purpose that started the job), image bytes need a Binary scope.
+	 */
 	private static void bulkExport(IAuthRuleBuilder rules, SmartScope scope, String name) {
+		IAuthRuleTester notTheJob = new IAuthRuleTester() {
+			@Override
+			public boolean matches(RuleTestRequest request) {
+				return !request.requestDetails.getUserData()
+						.containsKey(AuthorizationInterceptor.REQUEST_ATTRIBUTE_BULK_DATA_EXPORT_OPTIONS);
+			}
+		};
+		// a bulk export rule denies types it does not list, so each lists every type the token may read
+		Set<String> readable = SmartToken.current().map(token -> token.scopes().stream()
+				.filter(granted -> granted.context() == Context.SYSTEM && granted.allows(Permission.READ))
+				.map(SmartScope::resourceType).collect(Collectors.toCollection(TreeSet::new)))
+				.orElseGet(() -> new TreeSet<>(Set.of(scope.resourceType())));
 		if ("*".equals(scope.resourceType())) {
 			rules.allow(name + " export").bulkExport().any();
+			rules.allow(name + " export kickoff").operation().named("$export").atAnyLevel().andAllowAllResponses()
+					.withTester(notTheJob);
 		} else {
-			rules.allow(name + " export").bulkExport().systemExport().withResourceTypes(List.of(scope.resourceType()));
-			rules.allow(name + " patient export").bulkExport().patientExportOnAllPatients()
-					.withResourceTypes(List.of(scope.resourceType()));
+			if (!readable.contains("*")) { // else the token's system/*.r scope lets every export through
+				rules.allow(name + " export").bulkExport().systemExport().withResourceTypes(readable);
+				rules.allow(name + " patient export").bulkExport().patientExportOnAllPatients().withResourceTypes(readable);
+			}
+			rules.allow(name + " export kickoff").operation().named("$export").onServer().andAllowAllResponses()
+					.withTester(notTheJob);
+			rules.allow(name + " patient export kickoff").operation().named("$export").onType(Patient.class)
+					.andAllowAllResponses().withTester(notTheJob);
 		}
 		rules.allow(name + " export status").operation().named("$export-poll-status").onServer().andAllowAllResponses();
-		rules.allow(name + " export files").read().resourcesOfType("Binary").withAnyId();
+		rules.allow(name + " export files").read().resourcesOfType("Binary").withAnyId().withTester(new IAuthRuleTester() {
+			@Override
+			public boolean matchesOutput(RuleTestRequest response) {
+				return response.resource instanceof Binary binary && ExportFiles.isExportFile(binary);
+			}
+		});
 	}
 
 	private static void patientScope(IAuthRuleBuilder rules, SmartScope scope, IdType patient) {
