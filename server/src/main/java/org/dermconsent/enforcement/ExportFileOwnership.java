@@ -44,24 +44,25 @@ public class ExportFileOwnership {
 		this.jobs = jobs;
 	}
 
+	/**
+	 * A read by id is refused (403). Every other path is left to {@link #hideOthersFiles}: search results
+	 * are loaded only to be shown, and checking them here would load them twice.
+	 */
 	@Hook(Pointcut.STORAGE_PREACCESS_RESOURCES)
 	public void refuseOthersFiles(IPreResourceAccessDetails resources, RequestDetails request) {
-		if (!enforcedOn(request)) {
+		if (!enforcedOn(request) || !READS_BY_ID.contains(request.getRestOperationType())) {
 			return;
 		}
 		Owners owners = new Owners(request);
 		for (int i = 0; i < resources.size(); i++) {
 			if (!owners.mayAccess(resources.getResource(i))) {
-				if (READS_BY_ID.contains(request.getRestOperationType())) {
-					throw new ForbiddenOperationException(
-							"This export file belongs to the client and purpose that started its export");
-				}
-				resources.setDontReturnResourceAtIndex(i);
+				throw new ForbiddenOperationException(
+						"This export file belongs to the client and purpose that started its export");
 			}
 		}
 	}
 
-	// search pages are shown without being accessed first (see DisclosureGuard); before they are recorded
+	// every path shows what it returns; before disclosures are recorded (order -100)
 	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = -250)
 	public void hideOthersFiles(IPreResourceShowDetails resources, RequestDetails request) {
 		if (!enforcedOn(request)) {
@@ -94,15 +95,13 @@ public class ExportFileOwnership {
 		return request != null && !(request instanceof SystemRequestDetails);
 	}
 
-	/** The owners of the export jobs met while serving one request, each job looked up once. */
+	/** The export jobs met while serving one request, each looked up once; the request's purpose only if one is met. */
 	private final class Owners {
-		private final ImageUse purpose;
-		private final Optional<String> client;
+		private final RequestDetails request;
 		private final Map<String, Boolean> mayAccessJob = new HashMap<>();
 
 		Owners(RequestDetails request) {
-			this.purpose = RequestPurpose.of(request);
-			this.client = JobAccess.currentClient();
+			this.request = request;
 		}
 
 		boolean mayAccess(IBaseResource resource) {
@@ -113,7 +112,7 @@ public class ExportFileOwnership {
 		}
 
 		private boolean ownsJob(String jobId) {
-			return belongsTo(jobId, purpose, client).orElse(false);
+			return belongsTo(jobId, RequestPurpose.of(request), JobAccess.currentClient()).orElse(false);
 		}
 	}
 }
