@@ -56,9 +56,13 @@ abstract class BulkExportOwnershipSuite extends FhirApi {
 	}
 
 	@Test
-	void exportFilesAreReadOnlyForThePurposeThatStartedTheJob() throws InterruptedException {
-		List<String> urls = files(this::aiTraining, startExport(aiTraining()));
+	void exportFilesAndStatusAreOnlyForThePurposeThatStartedTheJob() throws InterruptedException {
+		String status = startExport(aiTraining());
+		List<String> urls = files(this::aiTraining, status);
 		assertThat(urls).isNotEmpty();
+		fhir().accept("application/json").get(status).then().statusCode(403);
+		fhir().accept("application/json").delete(status).then().statusCode(403);
+		aiTraining().accept("application/json").get(status).then().statusCode(200);
 		for (String url : urls) {
 			String file = BulkExportRun.fileId(url);
 			aiTraining().accept("application/fhir+ndjson").get("/Binary/" + file).then().statusCode(200);

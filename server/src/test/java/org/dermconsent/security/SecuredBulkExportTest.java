@@ -81,9 +81,14 @@ class SecuredBulkExportTest extends FhirApi {
 	}
 
 	@Test
-	void theFilesAreForTheClientThatStartedTheJobOnly() throws InterruptedException {
-		List<String> urls = BulkExportRun.outputUrls(jobMaintenance, () -> training(labA), startExport(labA, "Media"));
+	void theFilesAndStatusAreForTheClientThatStartedTheJobOnly() throws InterruptedException {
+		String status = startExport(labA, "Media");
+		List<String> urls = BulkExportRun.outputUrls(jobMaintenance, () -> training(labA), status);
 		String file = BulkExportRun.fileId(urls.get(0));
+
+		training(labB).accept("application/json").get(status).then().statusCode(403);
+		training(labB).accept("application/json").delete(status).then().statusCode(403);
+		training(labA).accept("application/json").get(status).then().statusCode(200);
 
 		training(labB).get("/Binary/" + file).then().statusCode(403).body("resourceType", equalTo("OperationOutcome"));
 		training(labB).accept("application/fhir+ndjson").get("/Binary/" + file).then().statusCode(403);
