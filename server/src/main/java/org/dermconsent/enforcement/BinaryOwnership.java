@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.api.model.DeleteConflictList;
+import ca.uhn.fhir.jpa.model.util.JpaConstants;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
@@ -69,11 +70,30 @@ public class BinaryOwnership {
 		}
 	}
 
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	public void toBeCreated(IBaseResource resource, RequestDetails request) {
+		exportFilesOnlyFromExport(resource, request);
+	}
+
 	/** An update of bytes that leaves the securityContext out (e.g. raw bytes PUT) keeps the one they had. */
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
-	public void keepContext(IBaseResource previous, IBaseResource resource) {
+	public void toBeUpdated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+		exportFilesOnlyFromExport(resource, request);
 		if (previous instanceof Binary before && resource instanceof Binary binary && hasContext(before) && !hasContext(binary)) {
 			binary.setSecurityContext(before.getSecurityContext().copy());
+		}
+	}
+
+	/**
+	 * Export files are decided by whoever started the export, not by the images (see {@link ExportFiles}):
+	 * a client that marked bytes as one would take them out of the images' consents. Only the export
+	 * job, an internal request, writes them.
+	 */
+	private static void exportFilesOnlyFromExport(IBaseResource resource, RequestDetails request) {
+		if (resource instanceof Binary binary && request != null && !(request instanceof SystemRequestDetails)
+				&& ExportFiles.isExportFile(binary)) {
+			throw new UnprocessableEntityException("Binary: only bulk export writes its output files; the meta extension "
+					+ JpaConstants.BULK_META_EXTENSION_JOB_ID + " is not for clients");
 		}
 	}
 

@@ -150,6 +150,17 @@ abstract class BinaryOwnershipSuite extends FhirApi {
 	}
 
 	@Test
+	void aClientCannotMarkBytesAsAnExportFile() {
+		String jobId = "{\"url\":\"https://hapifhir.org/NamingSystem/bulk-export-job-id\",\"valueString\":\"forged\"}";
+		refused(fhir().contentType("application/json-patch+json")
+				.body("[{\"op\":\"add\",\"path\":\"/meta/extension\",\"value\":[" + jobId + "]}]")
+				.patch("/Binary/" + deniedBytes));
+		aiTraining().get("/Binary/" + deniedBytes).then().statusCode(403);
+		refused(fhir().body(binaryJson(null).replace("{\"resourceType\":\"Binary\",",
+				"{\"resourceType\":\"Binary\",\"meta\":{\"extension\":[" + jobId + "]},")).post("/Binary"));
+	}
+
+	@Test
 	void deidentifyingALaunderingImageIsRefused() {
 		// named through another host name of this server: not recognised as this server's Binary when written,
 		// but $deidentify asked through that host name would read it
