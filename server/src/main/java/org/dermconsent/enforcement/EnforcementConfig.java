@@ -2,6 +2,7 @@ package org.dermconsent.enforcement;
 
 import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.search.cache.ISearchCacheSvc;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
@@ -34,6 +35,15 @@ public class EnforcementConfig {
 		storageInterceptors.registerInterceptor(masking);
 		storageInterceptors.registerInterceptor(new ImageProbeRejection(searchParams));
 		return masking;
+	}
+
+	/** Bytes belong to one image even while filtering is off: what is written then is enforced once it is on. */
+	@Bean
+	public BinaryOwnership binaryOwnership(DaoRegistry daoRegistry, JpaStorageSettings storageSettings,
+			IInterceptorService storageInterceptors) {
+		BinaryOwnership ownership = new BinaryOwnership(daoRegistry, new LocalBinaryUrl(storageSettings.getTreatBaseUrlsAsLocal()));
+		storageInterceptors.registerInterceptor(ownership);
+		return ownership;
 	}
 
 	@Bean
