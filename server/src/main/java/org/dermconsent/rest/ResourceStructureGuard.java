@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.Base64BinaryType;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Property;
 
@@ -64,7 +65,8 @@ public class ResourceStructureGuard {
 						+ " levels deep; a consent with deeper provisions is not accepted");
 			}
 			Base element = at.element();
-			if (element.isPrimitive()) {
+			// base64 never holds a NUL character, and rendering a Binary's data as text would copy it whole
+			if (element.isPrimitive() && !(element instanceof Base64BinaryType)) {
 				String value = element.primitiveValue();
 				if (value != null && value.indexOf('\0') >= 0) {
 					throw new InvalidRequestException("A string in the resource holds the character U+0000 (NUL),"
