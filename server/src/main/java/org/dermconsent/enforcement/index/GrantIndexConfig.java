@@ -36,8 +36,8 @@ public class GrantIndexConfig {
 	@Bean
 	public GrantIndex grantIndex(DaoRegistry daoRegistry, ImageConsentDecisions decisions, GrantRefreshSchedule schedule,
 			IInterceptorService storageInterceptors, EntityManagerFactory entityManagerFactory, DataSource dataSource) {
-		GrantIndex index = new GrantIndex(daoRegistry, decisions, schedule);
 		PatientWriteLock patientLock = new PatientWriteLock(entityManagerFactory, isPostgres(dataSource));
+		GrantIndex index = new GrantIndex(daoRegistry, decisions, schedule, patientLock);
 		storageInterceptors.registerInterceptor(new GrantIndexMaintainer(index, entityManagerFactory, patientLock));
 		return index;
 	}

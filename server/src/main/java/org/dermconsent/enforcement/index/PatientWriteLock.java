@@ -33,11 +33,16 @@ public class PatientWriteLock {
 	private static final Logger log = LoggerFactory.getLogger(PatientWriteLock.class);
 	private static final Object HELD_KEY = new Object();
 
+	/** H2 gives up waiting for a row lock after one second by default: too soon behind a large relabelling. */
+	private static final String H2_WAIT = "SET LOCK_TIMEOUT 30000";
+
 	private final EntityManagerFactory entityManagerFactory;
+	private final boolean postgres;
 	private final String lockStatement;
 
 	public PatientWriteLock(EntityManagerFactory entityManagerFactory, boolean postgres) {
 		this.entityManagerFactory = entityManagerFactory;
+		this.postgres = postgres;
 		this.lockStatement = "SELECT RES_ID FROM HFJ_RESOURCE WHERE RES_TYPE = 'Patient' AND FHIR_ID = ?1"
 				+ (postgres ? " FOR NO KEY UPDATE" : " FOR UPDATE");
 	}
@@ -60,6 +65,9 @@ public class PatientWriteLock {
 		for (String patient : wanted) {
 			String id = patient.substring(patient.indexOf('/') + 1);
 			try {
+				if (!postgres) {
+					entityManager.createNativeQuery(H2_WAIT).setFlushMode(FlushModeType.COMMIT).executeUpdate();
+				}
 				entityManager.createNativeQuery(lockStatement)
 						.setParameter(1, id)
 						// taking the lock must not write this transaction's pending changes out of order
