@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,14 +48,15 @@ abstract class ConcurrentConsentWritesSuite extends FhirApi {
 	private static final int PATIENTS = 6;
 	private static final Instant FIRST_CONSENT = Instant.parse("2025-03-01T08:00:00Z");
 
-	/** How long each consent write of a round lingers between storing its consent and committing. */
-	private static final long COMMIT_DELAY_MILLIS = 300;
+	/** How long a consent write of a round waits, with its consent stored, for the other one to be stored too. */
+	private static final long OVERLAP_WAIT_SECONDS = 3;
 
 	@Autowired
 	IInterceptorService interceptors;
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 	private ExecutorService clients;
+	private volatile CountDownLatch bothStored = new CountDownLatch(0);
 
 	@BeforeEach
 	void startClients() {
@@ -72,15 +74,19 @@ abstract class ConcurrentConsentWritesSuite extends FhirApi {
 	}
 
 	/**
-	 * Makes the two writes of a round overlap as they do under load: each stays uncommitted for a
-	 * while after its consent is stored. Only consents of the running test are slowed down.
+	 * Makes the two writes of a round overlap, as they do now and then under load, instead of by
+	 * chance: each, once its consent is stored and before it commits, waits (a few seconds at most)
+	 * until the other one has stored its consent too. Writes that take turns do not overlap: the first
+	 * waits in vain and commits, then the second goes ahead. Only consents of the running test wait.
 	 */
 	@Interceptor
-	public class SlowConsentCommits {
+	public class OverlappingConsentWrites {
 		@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
-		public void linger(IBaseResource resource) throws InterruptedException {
+		public void waitForTheOther(IBaseResource resource) throws InterruptedException {
 			if (resource instanceof Consent consent && consent.getMeta().getTag("urn:dermconsent:test", testTag) != null) {
-				Thread.sleep(COMMIT_DELAY_MILLIS);
+				CountDownLatch round = bothStored;
+				round.countDown();
+				round.await(OVERLAP_WAIT_SECONDS, TimeUnit.SECONDS);
 			}
 		}
 	}
@@ -98,12 +104,12 @@ abstract class ConcurrentConsentWritesSuite extends FhirApi {
 			images.add(create("Media", DermJson.media(testTag, patient, "deidentified", null, "")));
 		}
 		List<String> failures = new ArrayList<>();
-		SlowConsentCommits slow = new SlowConsentCommits();
-		interceptorsOfAllNodes().forEach(node -> node.registerInterceptor(slow));
+		OverlappingConsentWrites overlap = new OverlappingConsentWrites();
+		interceptorsOfAllNodes().forEach(node -> node.registerInterceptor(overlap));
 		try {
 			writeRoundsOfTwoConsents(patient, images, failures);
 		} finally {
-			interceptorsOfAllNodes().forEach(node -> node.unregisterInterceptor(slow));
+			interceptorsOfAllNodes().forEach(node -> node.unregisterInterceptor(overlap));
 		}
 		assertThat(failures).as("rounds whose labels did not follow the newest consent").isEmpty();
 	}
@@ -116,6 +122,7 @@ abstract class ConcurrentConsentWritesSuite extends FhirApi {
 			String olderConsent = consent(patient, older, !newerGrants, null);
 			String newerConsent = consent(patient, older.plus(Duration.ofMinutes(1)), newerGrants, null);
 			// the older one goes first to this node, the newer one to the other node
+			bothStored = new CountDownLatch(2);
 			List<Integer> statuses = postAtOnce(List.of(
 					new Post(baseUrl(), olderConsent), new Post(otherNodeBaseUrl(), newerConsent)));
 			if (!statuses.equals(List.of(201, 201))) {
