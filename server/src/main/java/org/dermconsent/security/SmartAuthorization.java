@@ -1,21 +1,30 @@
 package org.dermconsent.security;
 
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
+import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import org.dermconsent.enforcement.ExportFiles;
 import org.dermconsent.security.SmartScope.Context;
 import org.dermconsent.security.SmartScope.Permission;
 import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Patient;
 
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,22 +38,32 @@ import java.util.stream.Collectors;
  * {@code patient}, and without a patient in the token they grant nothing. What is not granted is
  * 403. Consent enforcement comes on top: a scope to read Media never lets an image out that its
  * patient's consent withholds for the request's purpose.
+ *
+ * <p>What a request can learn is authorized as what it is: the match of a conditional write as a
+ * search ({@link ConditionalMatchRule}), {@code $validate} of an instance as a read of it
+ * ({@link InstanceValidationRule}), and the resource a write answers with as a read of that resource.
  */
 public class SmartAuthorization extends AuthorizationInterceptor {
 
 	private static final List<String> CONFORMANCE_TYPES = List.of(
 			"CodeSystem", "ValueSet", "ConceptMap", "StructureDefinition", "SearchParameter", "OperationDefinition");
 	private static final List<String> TERMINOLOGY_OPERATIONS =
-			List.of("$expand", "$lookup", "$validate-code", "$subsumes", "$translate", "$validate");
+			List.of("$expand", "$lookup", "$validate-code", "$subsumes", "$translate");
+	private static final Set<RestOperationTypeEnum> WRITES = EnumSet.of(RestOperationTypeEnum.CREATE,
+			RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE);
 
 	@Override
 	public List<IAuthRule> buildRuleList(RequestDetails request) {
 		Optional<SmartToken> token = SmartToken.current();
-		IAuthRuleBuilder rules = new RuleBuilder();
-		rules.allow("capability statement").metadata();
+		IAuthRuleBuilder metadata = new RuleBuilder();
+		metadata.allow("capability statement").metadata();
 		if (token.isEmpty()) {
-			return rules.denyAll("No access token").build();
+			return metadata.denyAll("No access token").build();
 		}
+		List<IAuthRule> ruleList = new ArrayList<>(metadata.build());
+		ruleList.add(new ConditionalMatchRule(token.get()));
+		ruleList.add(new InstanceValidationRule());
+		IAuthRuleBuilder rules = new RuleBuilder();
 		conformanceForEveryone(rules);
 		rules.allow("transactions and batches, entry by entry").transaction().withAnyOperation().andApplyNormalRules();
 		for (SmartScope scope : token.get().scopes()) {
@@ -54,7 +73,29 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 				anyResourceScope(rules, scope);
 			}
 		}
-		return rules.denyAll("No SMART scope of this token allows this request").build();
+		rules.denyAll("No SMART scope of this token allows this request");
+		ruleList.addAll(rules.build());
+		return ruleList;
+	}
+
+	/**
+	 * A write answers with the resource written (HAPI's default, and {@code Prefer:
+	 * return=representation}), or a conditional create with the resource it matched. HAPI authorizes
+	 * writes on the way in only, so that resource is authorized here as a read of it: a token that may
+	 * not read it gets the answer without it, as with {@code Prefer: return=minimal}.
+	 */
+	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+	public void withholdUnreadableWriteResults(RequestDetails request, ResponseDetails response) {
+		IBaseResource resource = response.getResponseResource();
+		if (!WRITES.contains(request.getRestOperationType()) || resource == null
+				|| resource instanceof IBaseOperationOutcome) {
+			return;
+		}
+		Verdict read = applyRulesAndReturnDecision(RestOperationTypeEnum.READ, request, null, null, resource,
+				Pointcut.SERVER_OUTGOING_RESPONSE);
+		if (read.getDecision() != PolicyEnum.ALLOW) {
+			response.setResponseResource(null);
+		}
 	}
 
 	private static void conformanceForEveryone(IAuthRuleBuilder rules) {
@@ -64,6 +105,11 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 		for (String operation : TERMINOLOGY_OPERATIONS) {
 			rules.allow("terminology " + operation).operation().named(operation).atAnyLevel().andAllowAllResponses();
 		}
+		// a posted resource; an instance is validated only with the right to read it (InstanceValidationRule)
+		rules.allow("validation of a posted resource").operation().named(InstanceValidationRule.OPERATION).onServer()
+				.andAllowAllResponses();
+		rules.allow("validation of a posted resource of a type").operation().named(InstanceValidationRule.OPERATION)
+				.onAnyType().andAllowAllResponses();
 	}
 
 	private static void anyResourceScope(IAuthRuleBuilder rules, SmartScope scope) {
