@@ -161,6 +161,15 @@ abstract class SearchOracleSuite extends FhirApi {
 		assertThat(imageCount()).isEqualTo(before + 1);
 	}
 
+	@Test
+	void bulkExportTypeFiltersAreSearchesToo() {
+		for (String filter : List.of("Media?subject:Patient.family=" + family, "Media?_security=education",
+				"Patient?_has:Media:subject:identifier=" + IMAGE_IDS + "|" + photoIdentifier)) {
+			refused(aiTraining().header("Prefer", "respond-async").queryParam("_type", "Media,Patient")
+					.queryParam("_typeFilter", filter).get("/$export"));
+		}
+	}
+
 	// ------------------------------------------------------------------ the real subject of pseudonymized images
 
 	@Test
