@@ -1,10 +1,12 @@
 package org.dermconsent.enforcement;
 
 import ca.uhn.fhir.batch2.api.IJobCoordinator;
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.search.cache.ISearchCacheSvc;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
@@ -25,15 +27,17 @@ public class EnforcementConfig {
 		RequestPurpose requestPurpose = new RequestPurpose(purposeAuthority);
 		fhirRestfulServer.registerInterceptor(requestPurpose);
 		fhirRestfulServer.registerInterceptor(new MetaOperationRefusal());
+		fhirRestfulServer.registerInterceptor(new ConditionalImageWriteRefusal());
 		return requestPurpose;
 	}
 
 	/** Label privacy and probe refusal hold even when filtering is switched off for a benchmark. */
 	@Bean
-	public GrantLabelMasking grantLabelMasking(IInterceptorService storageInterceptors, ISearchParamRegistry searchParams) {
+	public GrantLabelMasking grantLabelMasking(IInterceptorService storageInterceptors, ISearchParamRegistry searchParams,
+			MatchUrlService matchUrls, FhirContext fhirContext) {
 		GrantLabelMasking masking = new GrantLabelMasking();
 		storageInterceptors.registerInterceptor(masking);
-		storageInterceptors.registerInterceptor(new ImageProbeRejection(searchParams));
+		storageInterceptors.registerInterceptor(new ImageProbeRejection(searchParams, matchUrls, fhirContext));
 		return masking;
 	}
 
