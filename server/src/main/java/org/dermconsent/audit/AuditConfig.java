@@ -1,9 +1,9 @@
 package org.dermconsent.audit;
 
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import org.dermconsent.enforcement.DisclosureAudit;
 import org.dermconsent.enforcement.ImageOfBinary;
 import jakarta.persistence.EntityManagerFactory;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -25,14 +25,16 @@ public class AuditConfig {
 	}
 
 	@Bean
-	public AppendOnlyAuditEvents appendOnlyAuditEvents(RestfulServer fhirRestfulServer, AuditTrail trail,
-			IInterceptorService storageInterceptors, DaoRegistry daoRegistry, AuditProperties properties) {
+	public AppendOnlyAuditEvents appendOnlyAuditEvents(RestfulServer fhirRestfulServer) {
 		AppendOnlyAuditEvents appendOnly = new AppendOnlyAuditEvents();
 		fhirRestfulServer.registerInterceptor(appendOnly);
-		if (properties.enabled()) {
-			storageInterceptors.registerInterceptor(new DisclosureRecorder(trail, new ImageOfBinary(daoRegistry)));
-		}
 		return appendOnly;
+	}
+
+	/** The audit step of the disclosure pipeline. */
+	@Bean
+	public DisclosureAudit disclosureAudit(AuditTrail trail, DaoRegistry daoRegistry, AuditProperties properties) {
+		return properties.enabled() ? new DisclosureRecorder(trail, new ImageOfBinary(daoRegistry)) : DisclosureAudit.NONE;
 	}
 
 	@EventListener(ApplicationReadyEvent.class)

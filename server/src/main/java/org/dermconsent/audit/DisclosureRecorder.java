@@ -1,16 +1,10 @@
 package org.dermconsent.audit;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Interceptor;
-import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
-import org.dermconsent.consent.AccessRequest;
 import org.dermconsent.consent.ImageUse;
 import org.dermconsent.consent.fhir.FhirImageFacts;
-import org.dermconsent.enforcement.BulkExportConsent;
+import org.dermconsent.access.JobAccess;
+import org.dermconsent.enforcement.DisclosureAudit;
 import org.dermconsent.enforcement.ImageOfBinary;
 import org.dermconsent.enforcement.RequestPurpose;
 import org.dermconsent.security.SmartToken;
@@ -27,12 +21,11 @@ import java.util.Optional;
 
 /**
  * Notes every image, and every image's bytes, that leaves the server for a purpose other than
- * clinical care: in responses (after consent enforcement has removed what may not leave), one
+ * clinical care, as the disclosure pipeline lets it out: in responses, one
  * disclosure per patient and response, and in bulk export files. Writing happens later, in
  * {@link AuditTrail}.
  */
-@Interceptor
-public class DisclosureRecorder {
+public class DisclosureRecorder implements DisclosureAudit {
 
 	private final AuditTrail trail;
 	private final ImageOfBinary imageOfBinary;
@@ -42,13 +35,8 @@ public class DisclosureRecorder {
 		this.imageOfBinary = imageOfBinary;
 	}
 
-	// consent has already removed what may not be shown (DisclosureGuard, order -200); record before
-	// the pseudonym replaces the patient reference (order 0)
-	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = -100)
-	public void recordShown(IPreResourceShowDetails resources, RequestDetails request) {
-		if (request == null || request instanceof SystemRequestDetails) {
-			return;
-		}
+	@Override
+	public void shown(List<IBaseResource> resources, RequestDetails request) {
 		ImageUse purpose = RequestPurpose.of(request);
 		if (purpose == ImageUse.CLINICAL_CARE) {
 			return;
@@ -57,8 +45,7 @@ public class DisclosureRecorder {
 		String client = token.map(SmartToken::clientId).orElse(null);
 		String user = token.map(SmartToken::subject).orElse(null);
 		Map<Optional<String>, List<String>> shownByPatient = new LinkedHashMap<>();
-		for (int i = 0; i < resources.size(); i++) {
-			IBaseResource resource = resources.getResource(i);
+		for (IBaseResource resource : resources) {
 			imageReference(resource).ifPresent(image -> shownByPatient
 					.computeIfAbsent(patientOf(resource, request), patient -> new ArrayList<>()).add(image));
 		}
@@ -67,16 +54,13 @@ public class DisclosureRecorder {
 				trail.record(new Disclosure(images, patient.orElse(null), purpose, client, user, true, now)));
 	}
 
-	// after the consent decision (order 0), before the pseudonym (order 100)
-	@Hook(value = Pointcut.STORAGE_BULK_EXPORT_RESOURCE_INCLUSION, order = 50)
-	public boolean recordExported(BulkExportJobParameters job, IBaseResource resource) {
-		Optional<AccessRequest> access = BulkExportConsent.accessOf(job);
-		if (access.isPresent() && access.get().purpose() != ImageUse.CLINICAL_CARE) {
-			String client = access.get().actors().stream().findFirst().orElse("bulk-export");
+	@Override
+	public void exported(IBaseResource resource, JobAccess job) {
+		if (job.purpose() != ImageUse.CLINICAL_CARE) {
+			String client = job.actors().stream().findFirst().orElse("bulk-export");
 			imageReference(resource).ifPresent(image -> trail.record(new Disclosure(List.of(image),
-					patientOf(resource, null).orElse(null), access.get().purpose(), client, null, true, Instant.now())));
+					patientOf(resource, null).orElse(null), job.purpose(), client, null, true, Instant.now())));
 		}
-		return true;
 	}
 
 	/** The reference to record if {@code resource} is an image or image bytes. */

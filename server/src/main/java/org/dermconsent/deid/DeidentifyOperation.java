@@ -53,15 +53,13 @@ public class DeidentifyOperation {
 	private final Deidentifier deidentifier;
 	private final IFhirResourceDao<Binary> binaries;
 	private final ImageConsentDecisions decisions;
-	private final PseudonymMasking masking;
 	private final BooleanSupplier enforcement;
 
 	public DeidentifyOperation(Deidentifier deidentifier, IFhirResourceDao<Binary> binaries, ImageConsentDecisions decisions,
-			PseudonymMasking masking, BooleanSupplier enforcement) {
+			BooleanSupplier enforcement) {
 		this.deidentifier = deidentifier;
 		this.binaries = binaries;
 		this.decisions = decisions;
-		this.masking = masking;
 		this.enforcement = enforcement;
 	}
 
@@ -106,10 +104,7 @@ public class DeidentifyOperation {
 							+ " does not permit it for " + purpose.code());
 			return outcome;
 		}
-		if (PseudonymMasking.masksFor(purpose)) {
-			masking.mask(derivative);
-		}
-		return derivative;
+		return derivative; // the disclosure pipeline audits it and masks its subject as it leaves
 	}
 
 	/**

@@ -100,15 +100,19 @@ public class ImageProbeRejection {
 	}
 
 	/**
-	 * Bulk export's type filters are searches too, but its job runs them as the server, past the hook
-	 * above; they are checked at kickoff (before BulkExportConsent adds the purpose's own criteria).
+	 * Bulk export's type filters (and post-fetch filters) are searches too, but its job runs them as the
+	 * server, past the hook above; they are checked at kickoff, parsed as HAPI will parse them (before
+	 * BulkExportKickoff adds the purpose's own criteria).
 	 */
 	@Hook(Pointcut.STORAGE_PRE_INITIATE_BULK_EXPORT)
 	public void rejectImageProbesInExportFilters(BulkExportJobParameters job, RequestDetails request) {
-		if (request == null || request instanceof SystemRequestDetails || job.getFilters() == null) {
+		if (request == null || request instanceof SystemRequestDetails) {
 			return;
 		}
-		for (String filter : job.getFilters()) {
+		List<String> filters = new java.util.ArrayList<>();
+		filters.addAll(job.getFilters() == null ? List.of() : job.getFilters());
+		filters.addAll(job.getPostFetchFilterUrls() == null ? List.of() : job.getPostFetchFilterUrls());
+		for (String filter : filters) {
 			String resourceType = filter.split("\\?", 2)[0];
 			RuntimeResourceDefinition definition;
 			try {
