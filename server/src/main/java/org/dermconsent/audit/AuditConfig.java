@@ -4,7 +4,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import org.dermconsent.enforcement.DisclosureAudit;
-import org.dermconsent.enforcement.ImageOfBinary;
+import org.dermconsent.vocabulary.ImageOfBinary;
 import jakarta.persistence.EntityManagerFactory;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.springframework.boot.context.event.ApplicationReadyEvent;

@@ -2,12 +2,11 @@ package org.dermconsent.audit;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import org.dermconsent.consent.ImageUse;
-import org.dermconsent.consent.fhir.FhirImageFacts;
+import org.dermconsent.vocabulary.FhirImageFacts;
 import org.dermconsent.access.JobAccess;
 import org.dermconsent.enforcement.DisclosureAudit;
-import org.dermconsent.enforcement.ImageOfBinary;
-import org.dermconsent.enforcement.RequestPurpose;
-import org.dermconsent.security.SmartToken;
+import org.dermconsent.vocabulary.ImageOfBinary;
+import org.dermconsent.access.RequestPurpose;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Media;
@@ -41,9 +40,8 @@ public class DisclosureRecorder implements DisclosureAudit {
 		if (purpose == ImageUse.CLINICAL_CARE) {
 			return;
 		}
-		Optional<SmartToken> token = SmartToken.current();
-		String client = token.map(SmartToken::clientId).orElse(null);
-		String user = token.map(SmartToken::subject).orElse(null);
+		String client = RequestPurpose.client(request).orElse(null);
+		String user = RequestPurpose.user(request).orElse(null);
 		Map<Optional<String>, List<String>> shownByPatient = new LinkedHashMap<>();
 		for (IBaseResource resource : resources) {
 			imageReference(resource).ifPresent(image -> shownByPatient

@@ -2,7 +2,7 @@ package org.dermconsent.deid;
 
 import org.dermconsent.consent.Identifiability;
 import org.dermconsent.consent.ImageUse;
-import org.dermconsent.consent.fhir.FhirImageFacts;
+import org.dermconsent.vocabulary.FhirImageFacts;
 import org.dermconsent.enforcement.SubjectMasking;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Coding;

@@ -1,5 +1,6 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.access.RequestPurpose;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import org.dermconsent.access.JobAccess;
 import org.dermconsent.consent.Decision;
@@ -32,7 +33,7 @@ public class DisclosureGuard {
 		}
 		ImageUse purpose = RequestPurpose.of(request);
 		return new Check(images.check(RequestPurpose.access(request), versions, request),
-				exportFiles.forRequester(purpose, JobAccess.currentClient()));
+				exportFiles.forRequester(purpose, RequestPurpose.client(request)));
 	}
 
 	/** For what an export job writes to its files: the current versions, for the access the job was started with. */

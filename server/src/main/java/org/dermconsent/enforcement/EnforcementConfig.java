@@ -1,5 +1,8 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.vocabulary.LocalBinaryUrl;
+import org.dermconsent.access.PurposeAuthority;
+import org.dermconsent.access.RequestPurpose;
 import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;

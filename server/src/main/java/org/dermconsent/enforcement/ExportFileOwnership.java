@@ -1,5 +1,6 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.vocabulary.ExportFiles;
 import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;

@@ -1,11 +1,11 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.vocabulary.GrantLabelWrites;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import org.dermconsent.consent.fhir.FhirImageFacts;
-import org.dermconsent.enforcement.index.GrantIndex;
+import org.dermconsent.vocabulary.FhirImageFacts;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -21,14 +21,14 @@ public class GrantLabelMasking {
 	// before the grant index labels a new image (order 100)
 	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = -100)
 	public void dropClientGrantLabelsOnCreate(IBaseResource resource, RequestDetails request) {
-		if (!GrantIndex.isOwnWrite(request)) {
+		if (!GrantLabelWrites.isGrantLabelWrite(request)) {
 			strip(resource);
 		}
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
 	public void dropClientGrantLabelsOnUpdate(IBaseResource previous, IBaseResource resource, RequestDetails request) {
-		if (!GrantIndex.isOwnWrite(request)) {
+		if (!GrantLabelWrites.isGrantLabelWrite(request)) {
 			strip(resource);
 		}
 	}

@@ -1,5 +1,7 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.vocabulary.ExportFiles;
+import org.dermconsent.vocabulary.ImageOfBinary;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
@@ -12,7 +14,7 @@ import org.dermconsent.consent.ConsentDecider;
 import org.dermconsent.consent.GrantLabels;
 import org.dermconsent.consent.Decision;
 import org.dermconsent.consent.ImageFacts;
-import org.dermconsent.consent.fhir.FhirImageFacts;
+import org.dermconsent.vocabulary.FhirImageFacts;
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Binary;

@@ -1,5 +1,6 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.access.RequestPurpose;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.context.RuntimeSearchParam;

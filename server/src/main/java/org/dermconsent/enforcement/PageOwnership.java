@@ -1,11 +1,10 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.access.RequestPurpose;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
-import org.dermconsent.access.JobAccess;
 import org.dermconsent.consent.AccessRequest;
-import org.dermconsent.security.SmartToken;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -122,8 +121,8 @@ public class PageOwnership {
 		AccessRequest access = RequestPurpose.access(request);
 		StringBuilder owner = new StringBuilder("purpose=").append(access.purpose().code());
 		new TreeSet<>(access.actors()).forEach(actor -> owner.append("\nactor=").append(actor));
-		JobAccess.currentClient().ifPresent(client -> owner.append("\nclient=").append(client));
-		SmartToken.current().map(SmartToken::subject).ifPresent(user -> owner.append("\nuser=").append(user));
+		RequestPurpose.client(request).ifPresent(client -> owner.append("\nclient=").append(client));
+		RequestPurpose.user(request).ifPresent(user -> owner.append("\nuser=").append(user));
 		try {
 			byte[] digest = MessageDigest.getInstance("SHA-256").digest(owner.toString().getBytes(StandardCharsets.UTF_8));
 			return HexFormat.of().formatHex(digest);

@@ -2,7 +2,7 @@ package org.dermconsent.security;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.RestfulServer;
-import org.dermconsent.enforcement.PurposeAuthority;
+import org.dermconsent.access.PurposeAuthority;
 import org.dermconsent.rest.OperationOutcomeWriter;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;

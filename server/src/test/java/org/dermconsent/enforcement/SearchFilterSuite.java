@@ -1,5 +1,6 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.access.RequestPurpose;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import org.dermconsent.enforcement.index.GrantRefresher;

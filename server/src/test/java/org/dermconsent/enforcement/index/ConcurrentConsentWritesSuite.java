@@ -7,7 +7,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import io.restassured.path.json.JsonPath;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Consent;
-import org.dermconsent.enforcement.RequestPurpose;
+import org.dermconsent.access.RequestPurpose;
 import org.dermconsent.support.DermJson;
 import org.dermconsent.support.FhirApi;
 import org.junit.jupiter.api.AfterEach;
