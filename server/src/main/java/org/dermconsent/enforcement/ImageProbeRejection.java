@@ -187,13 +187,17 @@ public class ImageProbeRejection {
 		}
 	}
 
-	/** Whether a label criterion could select images by their grant labels. */
+	/**
+	 * Whether a label criterion could select images by their grant labels. The system is compared
+	 * ignoring case and surrounding space: whether a database matches tag systems exactly depends on
+	 * its collation, and a refusal too many is the safe side.
+	 */
 	private static boolean mayMatchGrantLabels(TokenParam token) {
 		TokenParamModifier modifier = token.getModifier();
 		return token.getMissing() != null
 				|| (modifier != null && modifier != TokenParamModifier.NOT)
 				|| token.getSystem() == null || token.getSystem().isBlank()
-				|| GrantLabels.SYSTEM.equals(token.getSystem());
+				|| GrantLabels.SYSTEM.equalsIgnoreCase(token.getSystem().trim());
 	}
 
 	/** A description of the first criterion that could link an image to its patient, or null. */
