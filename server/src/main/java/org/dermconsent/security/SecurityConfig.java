@@ -3,6 +3,8 @@ package org.dermconsent.security;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import org.dermconsent.access.PurposeAuthority;
+import org.dermconsent.rest.CorsPolicy;
+import org.dermconsent.rest.CorsProperties;
 import org.dermconsent.rest.OperationOutcomeWriter;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import jakarta.servlet.DispatcherType;
@@ -32,8 +34,10 @@ public class SecurityConfig {
 
 	@Bean
 	public SecurityFilterChain fhirSecurity(HttpSecurity http, SecurityProperties security, FhirContext fhirContext,
-			JwtDecoder jwtDecoder) throws Exception {
-		http.csrf(AbstractHttpConfigurer::disable)
+			JwtDecoder jwtDecoder, CorsProperties cors) throws Exception {
+		// first in the chain: a preflight is answered before any token is asked for (browsers send none)
+		http.addFilter(CorsPolicy.filter(cors, new OperationOutcomeWriter(fhirContext)))
+				.csrf(AbstractHttpConfigurer::disable)
 				.httpBasic(AbstractHttpConfigurer::disable)
 				.formLogin(AbstractHttpConfigurer::disable)
 				.logout(AbstractHttpConfigurer::disable)
