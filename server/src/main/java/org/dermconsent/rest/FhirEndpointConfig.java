@@ -73,6 +73,9 @@ public class FhirEndpointConfig {
 		server.registerInterceptor(new RequestBodyTextInterceptor());
 		server.registerInterceptor(new ResourceStructureGuard());
 		server.registerInterceptor(new OutageInterceptor());
+		server.registerInterceptor(new StaleVersionPrecondition());
+		server.registerInterceptor(new EmptyOperationBody());
+		server.registerInterceptor(new BinaryDownloadName());
 		server.registerInterceptor(new ServedCapabilities(cors.allowedOrigins().stream().anyMatch(origin -> !origin.isBlank())));
 		return server;
 	}

@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import org.dermconsent.access.PurposeAuthority;
 import org.dermconsent.rest.CorsPolicy;
 import org.dermconsent.rest.CorsProperties;
+import org.dermconsent.rest.ExportManifestResponse;
 import org.dermconsent.rest.OperationOutcomeWriter;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import jakarta.servlet.DispatcherType;
@@ -81,6 +82,14 @@ public class SecurityConfig {
 			fhirRestfulServer.registerInterceptor(new SmartCapabilities(endpoints));
 		}
 		return endpoints;
+	}
+
+	/** The bulk export manifest says whether its files need a token: they do exactly when security is on. */
+	@Bean
+	public ExportManifestResponse exportManifestResponse(SecurityProperties security, RestfulServer fhirRestfulServer) {
+		ExportManifestResponse manifest = new ExportManifestResponse(security.enabled());
+		fhirRestfulServer.registerInterceptor(manifest);
+		return manifest;
 	}
 
 	/** Exact servlet mapping: it wins over the FHIR servlet's {@code /fhir/*}. */
