@@ -18,8 +18,6 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 
-import java.io.IOException;
-
 import static org.springframework.security.web.util.matcher.AntPathRequestMatcher.antMatcher;
 
 /**
@@ -76,7 +74,7 @@ public class SecurityConfig {
 
 	@Bean
 	public SmartEndpoints smartEndpoints(SecurityProperties security, RestfulServer fhirRestfulServer) {
-		SmartEndpoints endpoints = new SmartEndpoints(security.issuerUri());
+		SmartEndpoints endpoints = new SmartEndpoints(new IssuerMetadata(security.issuerUri()));
 		if (security.enabled()) {
 			fhirRestfulServer.registerInterceptor(new SmartAuthorization());
 			fhirRestfulServer.registerInterceptor(new SmartCapabilities(endpoints));
@@ -95,7 +93,7 @@ public class SecurityConfig {
 	/** Exact servlet mapping: it wins over the FHIR servlet's {@code /fhir/*}. */
 	@Bean
 	public ServletRegistrationBean<SmartConfigurationServlet> smartConfiguration(SmartEndpoints endpoints,
-			SecurityProperties security) throws IOException {
+			SecurityProperties security) {
 		ServletRegistrationBean<SmartConfigurationServlet> registration =
 				new ServletRegistrationBean<>(new SmartConfigurationServlet(endpoints), SMART_CONFIGURATION);
 		registration.setName("smart-configuration");
