@@ -33,6 +33,7 @@ public class EnforcementConfig {
 		RequestPurpose requestPurpose = new RequestPurpose(purposeAuthority);
 		fhirRestfulServer.registerInterceptor(requestPurpose);
 		fhirRestfulServer.registerInterceptor(new MetaOperationRefusal());
+		fhirRestfulServer.registerInterceptor(new ResourceCountRefusal());
 		fhirRestfulServer.registerInterceptor(new ConditionalImageWriteRefusal());
 		return requestPurpose;
 	}

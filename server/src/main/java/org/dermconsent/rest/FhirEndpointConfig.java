@@ -52,7 +52,8 @@ public class FhirEndpointConfig {
 			ISearchParamRegistry searchParamRegistry,
 			IValidationSupport validationSupport,
 			DatabaseBackedPagingProvider pagingProvider,
-			DermConsentProperties properties) {
+			DermConsentProperties properties,
+			CorsProperties cors) {
 		daoRegistry.setSupportedResourceTypes(SUPPORTED_RESOURCE_TYPES);
 
 		RestfulServer server = new RestfulServer(systemDao.getContext());
@@ -72,6 +73,10 @@ public class FhirEndpointConfig {
 		server.registerInterceptor(new RequestBodyTextInterceptor());
 		server.registerInterceptor(new ResourceStructureGuard());
 		server.registerInterceptor(new OutageInterceptor());
+		server.registerInterceptor(new StaleVersionPrecondition());
+		server.registerInterceptor(new EmptyOperationBody());
+		server.registerInterceptor(new BinaryDownloadName());
+		server.registerInterceptor(new ServedCapabilities(cors.allowedOrigins().stream().anyMatch(origin -> !origin.isBlank())));
 		return server;
 	}
 

@@ -3,6 +3,9 @@ package org.dermconsent.security;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import org.dermconsent.access.PurposeAuthority;
+import org.dermconsent.rest.CorsPolicy;
+import org.dermconsent.rest.CorsProperties;
+import org.dermconsent.rest.ExportManifestResponse;
 import org.dermconsent.rest.OperationOutcomeWriter;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import jakarta.servlet.DispatcherType;
@@ -14,8 +17,6 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
-
-import java.io.IOException;
 
 import static org.springframework.security.web.util.matcher.AntPathRequestMatcher.antMatcher;
 
@@ -32,8 +33,10 @@ public class SecurityConfig {
 
 	@Bean
 	public SecurityFilterChain fhirSecurity(HttpSecurity http, SecurityProperties security, FhirContext fhirContext,
-			JwtDecoder jwtDecoder) throws Exception {
-		http.csrf(AbstractHttpConfigurer::disable)
+			JwtDecoder jwtDecoder, CorsProperties cors) throws Exception {
+		// first in the chain: a preflight is answered before any token is asked for (browsers send none)
+		http.addFilter(CorsPolicy.filter(cors, new OperationOutcomeWriter(fhirContext)))
+				.csrf(AbstractHttpConfigurer::disable)
 				.httpBasic(AbstractHttpConfigurer::disable)
 				.formLogin(AbstractHttpConfigurer::disable)
 				.logout(AbstractHttpConfigurer::disable)
@@ -71,7 +74,7 @@ public class SecurityConfig {
 
 	@Bean
 	public SmartEndpoints smartEndpoints(SecurityProperties security, RestfulServer fhirRestfulServer) {
-		SmartEndpoints endpoints = new SmartEndpoints(security.issuerUri());
+		SmartEndpoints endpoints = new SmartEndpoints(new IssuerMetadata(security.issuerUri()));
 		if (security.enabled()) {
 			fhirRestfulServer.registerInterceptor(new SmartAuthorization());
 			fhirRestfulServer.registerInterceptor(new SmartCapabilities(endpoints));
@@ -79,10 +82,18 @@ public class SecurityConfig {
 		return endpoints;
 	}
 
+	/** The bulk export manifest says whether its files need a token: they do exactly when security is on. */
+	@Bean
+	public ExportManifestResponse exportManifestResponse(SecurityProperties security, RestfulServer fhirRestfulServer) {
+		ExportManifestResponse manifest = new ExportManifestResponse(security.enabled());
+		fhirRestfulServer.registerInterceptor(manifest);
+		return manifest;
+	}
+
 	/** Exact servlet mapping: it wins over the FHIR servlet's {@code /fhir/*}. */
 	@Bean
 	public ServletRegistrationBean<SmartConfigurationServlet> smartConfiguration(SmartEndpoints endpoints,
-			SecurityProperties security) throws IOException {
+			SecurityProperties security) {
 		ServletRegistrationBean<SmartConfigurationServlet> registration =
 				new ServletRegistrationBean<>(new SmartConfigurationServlet(endpoints), SMART_CONFIGURATION);
 		registration.setName("smart-configuration");

@@ -49,6 +49,12 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 			"CodeSystem", "ValueSet", "ConceptMap", "StructureDefinition", "SearchParameter", "OperationDefinition");
 	private static final List<String> TERMINOLOGY_OPERATIONS =
 			List.of("$expand", "$lookup", "$validate-code", "$subsumes", "$translate");
+	/**
+	 * Every operation (by its name in the CapabilityStatement) that some rule below can allow; the
+	 * others are refused to every token, so the CapabilityStatement does not list them.
+	 */
+	static final Set<String> REACHABLE_OPERATIONS = Set.of("expand", "lookup", "validate-code", "subsumes", "translate",
+			"validate", "deidentify", "consent-decision", "image-consent-summary", "everything", "export", "export-poll-status");
 	private static final Set<RestOperationTypeEnum> WRITES = EnumSet.of(RestOperationTypeEnum.CREATE,
 			RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE);
 

@@ -10,14 +10,18 @@ import java.io.IOException;
 /** {@code GET /fhir/.well-known/smart-configuration}: public, so clients can find where to get tokens. */
 public class SmartConfigurationServlet extends HttpServlet {
 
-	private final byte[] document;
+	private static final ObjectMapper JSON = new ObjectMapper();
 
-	public SmartConfigurationServlet(SmartEndpoints endpoints) throws IOException {
-		this.document = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(endpoints.smartConfiguration());
+	private final SmartEndpoints endpoints;
+
+	public SmartConfigurationServlet(SmartEndpoints endpoints) {
+		this.endpoints = endpoints;
 	}
 
 	@Override
 	protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		// written per request: the endpoints follow the issuer's metadata once it can be fetched
+		byte[] document = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(endpoints.smartConfiguration());
 		response.setStatus(HttpServletResponse.SC_OK);
 		response.setContentType("application/json");
 		response.setHeader("Cache-Control", "max-age=3600");

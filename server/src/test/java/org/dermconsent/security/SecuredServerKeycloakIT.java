@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import java.nio.charset.StandardCharsets;
@@ -23,6 +25,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
@@ -33,7 +36,7 @@ import static org.hamcrest.Matchers.not;
  * credentials, by authorization code with PKCE and by password grant, checked against the realm's
  * published keys. Run with {@code -Pkeycloak} (.ci/run does).
  */
-@ExtendWith(KeycloakServerExtension.class)
+@ExtendWith({KeycloakServerExtension.class, OutputCaptureExtension.class})
 @SpringBootTest(
 		classes = DermConsentApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -129,6 +132,22 @@ class SecuredServerKeycloakIT {
 		as(token).get("/Media/" + othersImage).then().statusCode(403);
 		as(token).get("/Media?subject=Patient/" + OTHER_PATIENT).then().statusCode(403);
 		as(token).get("/Media?_tag=urn:dermconsent:test|" + tag).then().statusCode(403);
+	}
+
+	@Test
+	void smartClientsAreSentWhereTheRealmSaysItsEndpointsAre(CapturedOutput output) {
+		io.restassured.path.json.JsonPath realm = RestAssured.given()
+				.get(KeycloakServer.ISSUER + "/.well-known/openid-configuration").then().statusCode(200).extract().jsonPath();
+		io.restassured.path.json.JsonPath smart = fhir().get("/.well-known/smart-configuration").then().statusCode(200)
+				.extract().jsonPath();
+		for (String endpoint : List.of("authorization_endpoint", "token_endpoint", "jwks_uri", "revocation_endpoint",
+				"introspection_endpoint")) {
+			assertThat(smart.getString(endpoint)).as(endpoint).isEqualTo(realm.getString(endpoint));
+		}
+		fhir().get("/metadata").then().statusCode(200)
+				.body("rest[0].security.extension[0].extension.find { it.url == 'token' }.valueUri",
+						equalTo(realm.getString("token_endpoint")));
+		assertThat(output.getAll()).doesNotContain("metadata could not be fetched");
 	}
 
 	@Test
