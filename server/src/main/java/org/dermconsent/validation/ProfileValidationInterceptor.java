@@ -123,6 +123,9 @@ public class ProfileValidationInterceptor {
 						"Resource does not conform to " + profile + ": " + errors.getIssueFirstRep().getDiagnostics());
 				throw new UnprocessableEntityException(fhirContext, errors);
 			}
+			if (resource instanceof Media media) {
+				StoredImageSubject.require(fhirContext, media);
+			}
 		});
 	}
 

@@ -34,8 +34,21 @@ class ProfileValidationOnWriteTest extends FhirApi {
 	@Test
 	void everyValidExampleIsAccepted() {
 		for (Path example : DermExamples.valid()) {
+			if (example.getFileName().toString().equals(AS_SERVED)) {
+				continue; // how a de-identified image leaves for secondary uses; see servedFormOfAnImageIsNotStored
+			}
 			put(DermExamples.read(example)).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
 		}
+	}
+
+	@Test
+	void servedFormOfAnImageIsNotStored() {
+		Response response = fhir().body(withTestTag(withoutId(DermExamples.read(AS_SERVED)))).post("/Media");
+
+		assertThat(response.statusCode()).isEqualTo(422);
+		assertThat(response.<List<String>>path("issue.expression[0]")).contains("Media.subject");
+		assertThat(response.<List<String>>path("issue.diagnostics")).anySatisfy(d -> assertThat(d).contains("derm-media-6"));
+		fhir().get("/Media?_tag=" + tagQuery()).then().body("total", equalTo(0));
 	}
 
 	/**
@@ -223,6 +236,7 @@ class ProfileValidationOnWriteTest extends FhirApi {
 		fhir().get("/" + type + "/" + id + "/_history").then().statusCode(200).body("total", equalTo(1));
 	}
 
+	private static final String AS_SERVED = "Media-derm-dermoscopic-deidentified-as-served.json";
 	private static final String EHR_PATIENT = "5d7c1f0e-3b6a-4c2d-9e8f-0a1b2c3d4e5f";
 	private static final String EHR_BINARY = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 	private static final String ONE_PIXEL_PNG =
