@@ -166,6 +166,9 @@ class FhirPackageTest {
       assertThat(npm.fhirVersion()).isEqualTo("4.0.1");
       assertThat(npm.listResources("StructureDefinition")).hasSize(7);
       assertThat(npm.listResources("SearchParameter")).hasSize(8);
+      assertThat(npm.listResources("OperationDefinition")).containsExactlyInAnyOrder(
+          "OperationDefinition-consent-decision.json", "OperationDefinition-image-consent-summary.json",
+          "OperationDefinition-deidentify.json");
       assertThat(npm.getFolders()).containsKey("example");
     }
   }
