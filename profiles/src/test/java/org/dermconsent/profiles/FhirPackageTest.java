@@ -169,6 +169,8 @@ class FhirPackageTest {
       assertThat(npm.listResources("OperationDefinition")).containsExactlyInAnyOrder(
           "OperationDefinition-consent-decision.json", "OperationDefinition-image-consent-summary.json",
           "OperationDefinition-deidentify.json");
+      // what a validator loaded with R4 core lacks: v3-ActReason's MLTRAINING (R4 core has a 2018 copy)
+      assertThat(npm.listResources("CodeSystem")).contains("CodeSystem-v3-ActReason-fragment.json");
       assertThat(npm.getFolders()).containsKey("example");
     }
   }
