@@ -70,6 +70,24 @@ class ProfileValidationOnWriteTest extends FhirApi {
 				.body("entry[0].resource.content.url", equalTo(binary));
 	}
 
+	/** The README's "Integrating" curl example, as it is written there, is stored whole. */
+	@Test
+	void readmeIntegratingExampleIsAccepted() throws java.io.IOException {
+		String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+		String section = readme.substring(readme.indexOf("## Integrating"));
+		String bundle = section.substring(section.indexOf("-d '") + 4, section.indexOf("}'") + 1);
+
+		Response response = fhir().body(bundle).post("/");
+
+		assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+		assertThat(response.<List<String>>path("entry.response.status")).hasSize(3)
+				.allSatisfy(s -> assertThat(s).startsWith("201"));
+		String media = response.<String>path("entry[2].response.location").replaceFirst("/_history/.*", "");
+		fhir().get("/" + media).then().statusCode(200)
+				.body("subject.reference", org.hamcrest.Matchers.startsWith("Patient/"))
+				.body("content.url", org.hamcrest.Matchers.startsWith("Binary/"));
+	}
+
 	@Test
 	void invalidImageInAnEhrTransactionIs422AndNothingIsStored() {
 		String wrongModality = validImage().replace("\"code\": \"XC\"", "\"code\": \"CT\"");
