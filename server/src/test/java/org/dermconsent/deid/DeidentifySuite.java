@@ -312,6 +312,28 @@ abstract class DeidentifySuite extends FhirApi {
 				.contains(Pseudonyms.PATIENT_SYSTEM).doesNotContain("Patient/" + patient);
 	}
 
+	/** The export file's copy of a derivative of a derm-media validates against the profile it claims. */
+	@Test
+	void exportedDerivativeValidatesAgainstTheProfileItClaims() throws InterruptedException {
+		String source = DermExamples.read("Media-derm-dermoscopic.json")
+				.replaceFirst("\"id\"\\s*:\\s*\"[^\"]+\"\\s*,", "")
+				.replace("\"Patient/derm-example\"", "\"Patient/" + patient + "\"");
+		String derivativeId = deidentify(create("Media", source), new Parameters()).then().statusCode(201).extract().path("id");
+
+		String status = aiTraining().header("Prefer", "respond-async").queryParam("_type", "Media")
+				.queryParam("_typeFilter", "Media?_id=" + derivativeId)
+				.get("/$export").then().statusCode(202).extract().header("Content-Location");
+		List<String> exported = new java.util.ArrayList<>();
+		for (String url : BulkExportRun.outputUrls(jobMaintenance, this::aiTraining, status)) {
+			exported.addAll(aiTraining().accept("application/fhir+ndjson").get(url).then().statusCode(200).extract().asString()
+					.lines().filter(line -> line.contains("\"id\":\"" + derivativeId + "\"")).toList());
+		}
+		assertThat(exported).singleElement().satisfies(media -> {
+			assertThat(media).contains(DermProfiles.DERM_MEDIA).contains(Pseudonyms.PATIENT_SYSTEM).doesNotContain("Patient/" + patient);
+			assertValidDermMedia(media);
+		});
+	}
+
 	@Test
 	void pseudonymsComeFromTheSecretKeptInTheDatabaseSoTheySurviveARestart() {
 		Media photo = photo(FOREARM);
