@@ -7,6 +7,7 @@ import ca.uhn.fhir.jpa.term.api.ITermDeferredStorageSvc;
 import ca.uhn.fhir.jpa.term.api.ITermReadSvc;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.springframework.context.SmartLifecycle;
+import ca.uhn.fhir.rest.server.RestfulServer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,6 +20,13 @@ public class ConformanceConfig {
 	 * with a lower phase start first, so the server listens only once the package is in place.
 	 */
 	static final int BEFORE_WEB_SERVER_PHASE = SmartLifecycle.DEFAULT_PHASE - 3072;
+
+	@Bean
+	public OperationDefinitionReferences operationDefinitionReferences(RestfulServer fhirRestfulServer) {
+		OperationDefinitionReferences references = new OperationDefinitionReferences();
+		fhirRestfulServer.registerInterceptor(references);
+		return references;
+	}
 
 	@Bean
 	public ConformanceResourceInstaller conformanceResourceInstaller(

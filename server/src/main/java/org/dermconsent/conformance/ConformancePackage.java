@@ -1,5 +1,7 @@
 package org.dermconsent.conformance;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.hl7.fhir.utilities.npm.NpmPackage;
 
 import java.io.IOException;
@@ -18,7 +20,9 @@ public final class ConformancePackage {
 
 	/** Conformance resources, in an order where what a resource refers to is loaded before it. */
 	static final List<String> RESOURCE_TYPES = List.of(
-			"CodeSystem", "ValueSet", "ConceptMap", "StructureDefinition", "SearchParameter");
+			"CodeSystem", "ValueSet", "ConceptMap", "StructureDefinition", "SearchParameter", "OperationDefinition");
+
+	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private final NpmPackage npm;
 
@@ -37,18 +41,33 @@ public final class ConformancePackage {
 		}
 	}
 
+	private static boolean isFragmentOfAnotherCodeSystem(String json) throws IOException {
+		JsonNode resource = JSON.readTree(json);
+		return "CodeSystem".equals(resource.path("resourceType").asText())
+				&& "fragment".equals(resource.path("content").asText())
+				&& !resource.path("url").asText().startsWith("https://dermconsent.org/fhir/");
+	}
+
 	public String id() {
 		return npm.name() + "#" + npm.version();
 	}
 
-	/** The JSON text of every conformance resource, grouped by type in load order. */
+	/**
+	 * The JSON text of every conformance resource, grouped by type in load order, except the
+	 * fragments of other publishers' code systems. Those are for validators outside the server that
+	 * only have R4 core's older copies; the server has its own complete copies (NewerThanR4CoreCodes),
+	 * and a fragment stored under HL7's url would answer {@code CodeSystem?url=} with four codes.
+	 */
 	public List<String> conformanceResources() {
 		List<String> resources = new ArrayList<>();
 		try {
 			for (String type : RESOURCE_TYPES) {
 				for (String file : npm.listResources(type)) {
 					try (InputStream in = npm.loadResource(file)) {
-						resources.add(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+						String json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+						if (!isFragmentOfAnotherCodeSystem(json)) {
+							resources.add(json);
+						}
 					}
 				}
 			}

@@ -22,9 +22,20 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  * Refuses to store a derm consent or a derm-media image that does not conform to its profile, with
  * 422 and the validator's issues (each pointing at the offending element). Runs in the storage
  * layer, so transactions and batches are checked too, and a failure rolls the transaction back.
+ *
+ * <p>A resource is checked once its references are final. In a transaction bundle HAPI replaces
+ * {@code urn:uuid:} references (an EHR's new Patient and Binary) with the ids it assigned only after
+ * every entry was stored, so a resource that still refers to such a placeholder before it is stored
+ * is checked just before the database transaction commits instead (refusing it there still rolls
+ * the whole transaction back: nothing is written). Every other resource is checked before it is
+ * stored, ahead of HAPI's own reference checks, so that a profile violation stays a 422 naming the
+ * offending element.
  */
 @Interceptor
 public class ProfileValidationInterceptor {
+
+	/** Marks a resource already checked before it was stored (user data, never stored itself). */
+	private static final String VALIDATED = ProfileValidationInterceptor.class.getName() + ".validated";
 
 	private final FhirContext fhirContext;
 	private final FhirValidator validator;
@@ -41,13 +52,41 @@ public class ProfileValidationInterceptor {
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
 	public void validateCreated(IBaseResource resource) {
-		validate(resource);
+		validateUnlessPlaceholdersRemain(resource);
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
 	public void validateUpdated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
 		// the grant index changes only the server's own labels, never what a profile constrains
 		if (!GrantLabelWrites.isGrantLabelWrite(request)) {
+			validateUnlessPlaceholdersRemain(resource);
+		}
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+	public void validateCreatedWithResolvedReferences(IBaseResource resource) {
+		validateIfDeferred(resource);
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+	public void validateUpdatedWithResolvedReferences(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+		if (!GrantLabelWrites.isGrantLabelWrite(request)) {
+			validateIfDeferred(resource);
+		}
+	}
+
+	private void validateUnlessPlaceholdersRemain(IBaseResource resource) {
+		if (!TransactionPlaceholders.referredToBy(fhirContext, resource)) {
+			validate(resource);
+			resource.setUserData(VALIDATED, Boolean.TRUE);
+		}
+	}
+
+	/** Fails closed: whatever was not validated before it was stored (in this object) is validated now. */
+	private void validateIfDeferred(IBaseResource resource) {
+		if (Boolean.TRUE.equals(resource.getUserData(VALIDATED))) {
+			resource.setUserData(VALIDATED, null);
+		} else {
 			validate(resource);
 		}
 	}
@@ -83,6 +122,9 @@ public class ProfileValidationInterceptor {
 				errors.getIssueFirstRep().setDiagnostics(
 						"Resource does not conform to " + profile + ": " + errors.getIssueFirstRep().getDiagnostics());
 				throw new UnprocessableEntityException(fhirContext, errors);
+			}
+			if (resource instanceof Media media) {
+				StoredImageSubject.require(fhirContext, media);
 			}
 		});
 	}

@@ -139,6 +139,46 @@ class ConsentOperationsTest extends FhirApi {
 				.body("rest[0].resource.find { it.type == 'Patient' }.operation.name", hasItems("image-consent-summary"));
 	}
 
+	/** Its OperationDefinition types purpose as code, string or Coding; a POSTed Coding was a 400. */
+	@Test
+	void purposeMayBePostedAsCodeStringOrCoding() {
+		String asCoding = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"purpose\","
+				+ "\"valueCoding\":{\"system\":\"" + IMAGE_USE + "\",\"code\":\"ai-training\"}}]}";
+		String asV3Coding = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"purpose\","
+				+ "\"valueCoding\":{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActReason\",\"code\":\"MLTRAINING\"}}]}";
+		String asCode = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"purpose\",\"valueCode\":\"ai-training\"}]}";
+		String asString = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"purpose\","
+				+ "\"valueString\":\"" + IMAGE_USE + "|ai-training\"}]}";
+		for (String body : List.of(asCoding, asV3Coding, asCode, asString)) {
+			JsonPath decision = fhir().body(body).post("/Media/" + deidentifiedDerivative + "/$consent-decision")
+					.then().statusCode(200).extract().jsonPath();
+			assertThat(value(decision, "purpose", "valueCoding.code")).as(body).isEqualTo("ai-training");
+			assertThat(value(decision, "decision", "valueCode")).as(body).isEqualTo("permit");
+		}
+		String unknownCoding = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"purpose\","
+				+ "\"valueCoding\":{\"system\":\"" + IMAGE_USE + "\",\"code\":\"marketing\"}}]}";
+		fhir().body(unknownCoding).post("/Media/" + deidentifiedDerivative + "/$consent-decision").then().statusCode(400);
+		String wrongType = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"purpose\",\"valueInteger\":1}]}";
+		fhir().body(wrongType).post("/Media/" + deidentifiedDerivative + "/$consent-decision").then().statusCode(400);
+	}
+
+	@Test
+	void capabilityStatementRefersToTheCanonicalOperationDefinitions() {
+		String base = "https://dermconsent.org/fhir/OperationDefinition/";
+		JsonPath metadata = fhir().get("/metadata").then().statusCode(200).extract().jsonPath();
+		assertThat(metadata.getString("rest[0].resource.find { it.type == 'Media' }.operation.find { it.name == 'consent-decision' }.definition"))
+				.isEqualTo(base + "consent-decision");
+		assertThat(metadata.getString("rest[0].resource.find { it.type == 'Media' }.operation.find { it.name == 'deidentify' }.definition"))
+				.isEqualTo(base + "deidentify");
+		assertThat(metadata.getString("rest[0].resource.find { it.type == 'Patient' }.operation.find { it.name == 'image-consent-summary' }.definition"))
+				.isEqualTo(base + "image-consent-summary");
+		for (String id : List.of("consent-decision", "image-consent-summary", "deidentify")) {
+			fhir().get("/OperationDefinition?url=" + base + id).then().statusCode(200)
+					.body("total", equalTo(1))
+					.body("entry[0].resource.parameter.findAll { it.use == 'out' }", org.hamcrest.Matchers.not(org.hamcrest.Matchers.empty()));
+		}
+	}
+
 	private JsonPath decide(String media, String purpose) {
 		return fhir().queryParam("purpose", purpose).get("/Media/" + media + "/$consent-decision")
 				.then().statusCode(200).extract().jsonPath();

@@ -27,8 +27,10 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import org.dermconsent.support.BulkExportRun;
+import org.dermconsent.support.DermExamples;
 import org.dermconsent.support.DermJson;
 import org.dermconsent.support.FhirApi;
+import org.dermconsent.vocabulary.DermProfiles;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.BooleanType;
@@ -239,6 +241,36 @@ abstract class DeidentifySuite extends FhirApi {
 				.body("subject.reference", equalTo("Patient/" + patient));
 	}
 
+	/**
+	 * A derivative of a derm-media claims derm-media too, and what is served for a secondary use (the
+	 * patient replaced by a pseudonym) must still validate against it: on read and in search pages.
+	 */
+	@Test
+	void servedDerivativeValidatesAgainstTheProfileItClaims() {
+		String source = DermExamples.read("Media-derm-dermoscopic.json")
+				.replaceFirst("\"id\"\\s*:\\s*\"[^\"]+\"\\s*,", "")
+				.replace("\"Patient/derm-example\"", "\"Patient/" + patient + "\"")
+				.replaceFirst("\"meta\"\\s*:\\s*\\{", "\"meta\":{\"tag\":[{\"system\":\"urn:dermconsent:test\",\"code\":\"" + testTag + "\"}],");
+		String derivativeId = deidentify(create("Media", source), new Parameters()).then().statusCode(201).extract().path("id");
+
+		String served = aiTraining().get("/Media/" + derivativeId).then().statusCode(200)
+				.body("meta.profile", hasItem(DermProfiles.DERM_MEDIA))
+				.body("subject.reference", equalTo(null))
+				.body("subject.identifier.system", equalTo(Pseudonyms.PATIENT_SYSTEM))
+				.extract().asString();
+		assertValidDermMedia(served);
+
+		String page = aiTraining().get("/Media?_id=" + derivativeId).then().statusCode(200)
+				.body("entry[0].resource.subject.reference", equalTo(null)).extract().asString();
+		org.hl7.fhir.r4.model.Bundle searchPage = (org.hl7.fhir.r4.model.Bundle) FHIR.newJsonParser().parseResource(page);
+		assertValidDermMedia(FHIR.newJsonParser().encodeResourceToString(searchPage.getEntryFirstRep().getResource()));
+	}
+
+	private void assertValidDermMedia(String media) {
+		fhir().body(media).post("/Media/$validate?profile=" + DermProfiles.DERM_MEDIA).then().statusCode(200)
+				.body("issue.findAll { it.severity == 'error' }.diagnostics", org.hamcrest.Matchers.empty());
+	}
+
 	@Test
 	void anotherPatientGetsAnotherPseudonymAndAnonymizedDerivativesLinkNothing() {
 		Media mine = photo(FOREARM);
@@ -278,6 +310,28 @@ abstract class DeidentifySuite extends FhirApi {
 		}
 		assertThat(exported.toString()).contains("\"id\":\"" + derivativeId + "\"")
 				.contains(Pseudonyms.PATIENT_SYSTEM).doesNotContain("Patient/" + patient);
+	}
+
+	/** The export file's copy of a derivative of a derm-media validates against the profile it claims. */
+	@Test
+	void exportedDerivativeValidatesAgainstTheProfileItClaims() throws InterruptedException {
+		String source = DermExamples.read("Media-derm-dermoscopic.json")
+				.replaceFirst("\"id\"\\s*:\\s*\"[^\"]+\"\\s*,", "")
+				.replace("\"Patient/derm-example\"", "\"Patient/" + patient + "\"");
+		String derivativeId = deidentify(create("Media", source), new Parameters()).then().statusCode(201).extract().path("id");
+
+		String status = aiTraining().header("Prefer", "respond-async").queryParam("_type", "Media")
+				.queryParam("_typeFilter", "Media?_id=" + derivativeId)
+				.get("/$export").then().statusCode(202).extract().header("Content-Location");
+		List<String> exported = new java.util.ArrayList<>();
+		for (String url : BulkExportRun.outputUrls(jobMaintenance, this::aiTraining, status)) {
+			exported.addAll(aiTraining().accept("application/fhir+ndjson").get(url).then().statusCode(200).extract().asString()
+					.lines().filter(line -> line.contains("\"id\":\"" + derivativeId + "\"")).toList());
+		}
+		assertThat(exported).singleElement().satisfies(media -> {
+			assertThat(media).contains(DermProfiles.DERM_MEDIA).contains(Pseudonyms.PATIENT_SYSTEM).doesNotContain("Patient/" + patient);
+			assertValidDermMedia(media);
+		});
 	}
 
 	@Test

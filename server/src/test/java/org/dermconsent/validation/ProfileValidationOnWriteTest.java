@@ -34,8 +34,94 @@ class ProfileValidationOnWriteTest extends FhirApi {
 	@Test
 	void everyValidExampleIsAccepted() {
 		for (Path example : DermExamples.valid()) {
+			if (example.getFileName().toString().equals(AS_SERVED)) {
+				continue; // how a de-identified image leaves for secondary uses; see servedFormOfAnImageIsNotStored
+			}
 			put(DermExamples.read(example)).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
 		}
+	}
+
+	@Test
+	void servedFormOfAnImageIsNotStored() {
+		Response response = fhir().body(withTestTag(withoutId(DermExamples.read(AS_SERVED)))).post("/Media");
+
+		assertThat(response.statusCode()).isEqualTo(422);
+		assertThat(response.<List<String>>path("issue.expression[0]")).contains("Media.subject");
+		assertThat(response.<List<String>>path("issue.diagnostics")).anySatisfy(d -> assertThat(d).contains("derm-media-6"));
+		fhir().get("/Media?_tag=" + tagQuery()).then().body("total", equalTo(0));
+	}
+
+	/**
+	 * An EHR sends a new patient, the image bytes and the image in one transaction, the image naming
+	 * the other two by their {@code fullUrl}s. The image is checked against derm-media once HAPI has
+	 * resolved those references.
+	 */
+	@Test
+	void ehrTransactionWithUrnUuidReferencesIsAccepted() {
+		Response response = fhir().body(ehrBundle("transaction", validImage())).post("/");
+
+		assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+		assertThat(response.<List<String>>path("entry.response.status")).allSatisfy(s -> assertThat(s).startsWith("201"));
+		String patient = response.<String>path("entry[0].response.location").replaceFirst("/_history/.*", "");
+		String binary = response.<String>path("entry[1].response.location").replaceFirst("/_history/.*", "");
+		fhir().get("/Media?_tag=" + tagQuery()).then().statusCode(200)
+				.body("total", equalTo(1))
+				.body("entry[0].resource.subject.reference", equalTo(patient))
+				.body("entry[0].resource.content.url", equalTo(binary));
+	}
+
+	/** The README's "Integrating" curl example, as it is written there, is stored whole. */
+	@Test
+	void readmeIntegratingExampleIsAccepted() throws java.io.IOException {
+		String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+		String section = readme.substring(readme.indexOf("## Integrating"));
+		String bundle = section.substring(section.indexOf("-d '") + 4, section.indexOf("}'") + 1);
+
+		Response response = fhir().body(bundle).post("/");
+
+		assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+		assertThat(response.<List<String>>path("entry.response.status")).hasSize(3)
+				.allSatisfy(s -> assertThat(s).startsWith("201"));
+		String media = response.<String>path("entry[2].response.location").replaceFirst("/_history/.*", "");
+		fhir().get("/" + media).then().statusCode(200)
+				.body("subject.reference", org.hamcrest.Matchers.startsWith("Patient/"))
+				.body("content.url", org.hamcrest.Matchers.startsWith("Binary/"));
+	}
+
+	@Test
+	void invalidImageInAnEhrTransactionIs422AndNothingIsStored() {
+		String wrongModality = validImage().replace("\"code\": \"XC\"", "\"code\": \"CT\"");
+		assertThat(wrongModality).isNotEqualTo(validImage());
+
+		Response response = fhir().body(ehrBundle("transaction", wrongModality)).post("/");
+
+		assertThat(response.statusCode()).as(response.asString()).isEqualTo(422);
+		assertThat(response.<String>path("resourceType")).isEqualTo("OperationOutcome");
+		assertThat(response.<List<String>>path("issue.diagnostics")).anySatisfy(d -> assertThat(d).contains("derm-modality"));
+		fhir().get("/Patient?_tag=" + tagQuery()).then().body("total", equalTo(0));
+		fhir().get("/Binary?_tag=" + tagQuery()).then().body("total", equalTo(0));
+		fhir().get("/Media?_tag=" + tagQuery()).then().body("total", equalTo(0));
+	}
+
+	/** In a batch each entry stands alone: a valid image is stored, an invalid one is 422 and not stored. */
+	@Test
+	void imagesInABatchAreCheckedEntryByEntry() {
+		String patient = fhir().body("{\"resourceType\":\"Patient\"," + metaWithTestTag() + "}").post("/Patient")
+				.then().statusCode(201).extract().path("id");
+		String valid = validImage().replace("\"urn:uuid:" + EHR_PATIENT + "\"", "\"Patient/" + patient + "\"")
+				.replaceFirst(",\\s*\"url\"\\s*:\\s*\"urn:uuid:[^\"]+\"", ",\"data\":\"" + ONE_PIXEL_PNG + "\"");
+		String invalid = valid.replace("\"code\": \"XC\"", "\"code\": \"CT\"");
+		assertThat(valid).doesNotContain("urn:uuid");
+		String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+				+ "{\"resource\":" + valid + ",\"request\":{\"method\":\"POST\",\"url\":\"Media\"}},"
+				+ "{\"resource\":" + invalid + ",\"request\":{\"method\":\"POST\",\"url\":\"Media\"}}]}";
+
+		Response response = fhir().body(bundle).post("/");
+
+		assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+		assertThat(response.<String>path("entry[0].response.status")).startsWith("201");
+		assertThat(response.<String>path("entry[1].response.status")).startsWith("422");
+		fhir().get("/Media?_tag=" + tagQuery()).then().body("total", equalTo(1));
 	}
 
 	@Test
@@ -166,6 +252,34 @@ class ProfileValidationOnWriteTest extends FhirApi {
 				.body("meta.versionId", equalTo("1"))
 				.body(element, equalTo(storedValue));
 		fhir().get("/" + type + "/" + id + "/_history").then().statusCode(200).body("total", equalTo(1));
+	}
+
+	private static final String AS_SERVED = "Media-derm-dermoscopic-deidentified-as-served.json";
+	private static final String EHR_PATIENT = "5d7c1f0e-3b6a-4c2d-9e8f-0a1b2c3d4e5f";
+	private static final String EHR_BINARY = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+	private static final String ONE_PIXEL_PNG =
+			"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+	/** The clinical photo example as an EHR would send it: subject and bytes as urn:uuid references. */
+	private String validImage() {
+		String image = withTestTag(withoutId(DermExamples.read("Media-derm-clinical-photo.json")))
+				.replace("\"Patient/derm-example\"", "\"urn:uuid:" + EHR_PATIENT + "\"")
+				.replace("\"Binary/derm-clinical-photo\"", "\"urn:uuid:" + EHR_BINARY + "\"");
+		assertThat(image).contains("urn:uuid:" + EHR_PATIENT).contains("urn:uuid:" + EHR_BINARY)
+				.contains("\"code\": \"XC\"");
+		return image;
+	}
+
+	private String ehrBundle(String type, String image) {
+		return "{\"resourceType\":\"Bundle\",\"type\":\"" + type + "\",\"entry\":["
+				+ "{\"fullUrl\":\"urn:uuid:" + EHR_PATIENT + "\","
+				+ "\"resource\":{\"resourceType\":\"Patient\"," + metaWithTestTag() + "},"
+				+ "\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
+				+ "{\"fullUrl\":\"urn:uuid:" + EHR_BINARY + "\","
+				+ "\"resource\":{\"resourceType\":\"Binary\"," + metaWithTestTag() + ",\"contentType\":\"image/png\","
+				+ "\"data\":\"" + ONE_PIXEL_PNG + "\"},"
+				+ "\"request\":{\"method\":\"POST\",\"url\":\"Binary\"}},"
+				+ "{\"resource\":" + image + ",\"request\":{\"method\":\"POST\",\"url\":\"Media\"}}]}";
 	}
 
 	private static String withoutId(String json) {

@@ -75,13 +75,43 @@ class TerminologyResourcesTest {
       String type = resource.fhirType();
       String id = resource.getIdElement().getIdPart();
       assertThat(file.getFileName().toString()).isEqualTo(type + "-" + id + ".json");
-      assertThat(resource.getUrl()).as("url of %s", file).isEqualTo(BASE + "/" + type + "/" + id);
-      assertThat(resource.getVersion()).as("version of %s", file).isEqualTo("0.1.0");
+      if (isFragmentOfAnotherCodeSystem(resource)) {
+        // a fragment keeps the url and version of the code system it is part of
+        assertThat(resource.getUrl()).as("url of %s", file).doesNotStartWith(BASE);
+        assertThat(resource.getVersion()).as("version of %s", file).isNotBlank();
+      } else {
+        assertThat(resource.getUrl()).as("url of %s", file).isEqualTo(BASE + "/" + type + "/" + id);
+        assertThat(resource.getVersion()).as("version of %s", file).isEqualTo("0.1.0");
+      }
       assertThat(resource.getStatus()).as("status of %s", file).isEqualTo(PublicationStatus.ACTIVE);
       assertThat(resource.getPublisher()).as("publisher of %s", file).isEqualTo("DermConsent");
       assertThat(resource.getName()).as("name of %s", file).matches("[A-Z][A-Za-z0-9]*");
       assertThat(resource.getDescription()).as("description of %s", file).isNotBlank();
     });
+  }
+
+  /**
+   * The fragments give a validator loaded with R4 core the codes the design needs that postdate
+   * R4 core's copies, and only codes that ValueSet/derm-image-purpose names.
+   */
+  @Test
+  void actReasonFragmentHoldsTheFourPurposesOfUseTheDesignNames() {
+    CodeSystem fragment = resource(CodeSystem.class, "v3-ActReason-fragment");
+    assertThat(fragment.getUrl()).isEqualTo(NewerThanR4CoreCodes.V3_ACT_REASON);
+    assertThat(fragment.getContent()).isEqualTo(CodeSystem.CodeSystemContentMode.FRAGMENT);
+    assertThat(fragment.getConcept()).extracting(ConceptDefinitionComponent::getCode)
+        .containsExactly("TREAT", "TRAIN", "MLTRAINING", "HRESCH");
+    List<String> purposeCodes = valueSet("derm-image-purpose").getCompose().getInclude().stream()
+        .filter(include -> include.getSystem().equals(NewerThanR4CoreCodes.V3_ACT_REASON))
+        .flatMap(include -> include.getConcept().stream()).map(ValueSet.ConceptReferenceComponent::getCode)
+        .toList();
+    assertThat(fragment.getConcept()).extracting(ConceptDefinitionComponent::getCode)
+        .containsExactlyInAnyOrderElementsOf(purposeCodes);
+  }
+
+  private static boolean isFragmentOfAnotherCodeSystem(MetadataResource resource) {
+    return resource instanceof CodeSystem cs && cs.getContent() == CodeSystem.CodeSystemContentMode.FRAGMENT
+        && !cs.getUrl().startsWith(BASE + "/");
   }
 
   @Test

@@ -75,7 +75,7 @@ public final class FhirPackageGenerator {
   static final String CANONICAL_BASE = "https://dermconsent.org/fhir";
 
   private static final Set<String> CONFORMANCE_TYPES =
-      Set.of("StructureDefinition", "SearchParameter", "CodeSystem", "ValueSet", "ConceptMap");
+      Set.of("StructureDefinition", "SearchParameter", "CodeSystem", "ValueSet", "ConceptMap", "OperationDefinition");
 
   private final FhirContext fhirContext = FhirContext.forR4();
   private final IParser strictParser =
@@ -232,10 +232,14 @@ public final class FhirPackageGenerator {
         throw new IllegalStateException(type + "/" + id + " is not a conformance resource");
       }
       String expectedUrl = CANONICAL_BASE + "/" + type + "/" + id;
-      if (!expectedUrl.equals(resource.getUrl())) {
+      boolean fragment = isFragmentOfAnotherCodeSystem(resource);
+      if (fragment) {
+        // the part of another publisher's code system that DermConsent uses, under that system's
+        // url and version
+      } else if (!expectedUrl.equals(resource.getUrl())) {
         throw new IllegalStateException(type + "/" + id + " has url " + resource.getUrl() + ", expected " + expectedUrl);
       }
-      if (!packageVersion.equals(resource.getVersion())) {
+      if (!fragment && !packageVersion.equals(resource.getVersion())) {
         throw new IllegalStateException(resource.getUrl() + " has version " + resource.getVersion()
             + ", the package is " + packageVersion);
       }
@@ -244,6 +248,17 @@ public final class FhirPackageGenerator {
         throw new IllegalStateException("Duplicate url " + resource.getUrl());
       }
     }
+  }
+
+  /**
+   * A CodeSystem with content {@code fragment} under another publisher's url: the concepts of that
+   * system which DermConsent uses and which the R4 core package's older copy lacks, so that a
+   * validator loaded with R4 core and this package knows them (see the terminology README).
+   */
+  static boolean isFragmentOfAnotherCodeSystem(MetadataResource resource) {
+    return resource instanceof CodeSystem cs
+        && cs.getContent() == CodeSystem.CodeSystemContentMode.FRAGMENT
+        && !cs.getUrl().startsWith(CANONICAL_BASE + "/");
   }
 
   // ------------------------------------------------------------------------------------ snapshots

@@ -44,10 +44,10 @@ public class ImageConsentOperations {
 	@Operation(name = "$consent-decision", idempotent = true, type = Media.class)
 	public Parameters consentDecision(
 			@IdParam IdType mediaId,
-			@OperationParam(name = "purpose", min = 0, max = 1) StringType purpose,
 			@OperationParam(name = "actor", min = 0, max = 1) StringType actor,
 			RequestDetails request) {
-		ImageUse use = purpose == null || purpose.isEmpty() ? RequestPurpose.of(request) : resolve(purpose.getValue());
+		// purpose is not bound by HAPI: it may be a code, a string or a Coding (see PurposeParameter)
+		ImageUse use = PurposeParameter.of(request).map(ImageConsentOperations::resolve).orElseGet(() -> RequestPurpose.of(request));
 		Media image = daoRegistry.getResourceDao(Media.class).read(mediaId.toUnqualifiedVersionless(), new SystemRequestDetails());
 		AccessRequest access = actor == null || actor.isEmpty()
 				? AccessRequest.of(use, Instant.now())
