@@ -26,7 +26,7 @@ class DatasetSearchParametersTest extends FhirApi {
 
 	@BeforeEach
 	void storeExamples() {
-		for (Path example : DermExamples.valid()) {
+		for (Path example : DermExamples.storable()) {
 			String json = DermExamples.read(example);
 			fhir().body(json).put("/" + DermExamples.resourceType(json) + "/" + DermExamples.id(json))
 					.then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));

@@ -27,6 +27,11 @@ public final class DermExamples {
 				.toList();
 	}
 
+	/** Valid examples a client may store: the "as served" forms show how an image leaves, not how it is kept. */
+	public static List<Path> storable() {
+		return valid().stream().filter(p -> !p.getFileName().toString().endsWith("-as-served.json")).toList();
+	}
+
 	public static List<Path> invalid() {
 		return list(ROOT.resolve("invalid"));
 	}
