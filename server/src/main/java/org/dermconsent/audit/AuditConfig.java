@@ -1,27 +1,41 @@
 package org.dermconsent.audit;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
 import ca.uhn.fhir.rest.server.RestfulServer;
-import org.dermconsent.enforcement.ImageOfBinary;
 import jakarta.persistence.EntityManagerFactory;
+import org.dermconsent.enforcement.ImageOfBinary;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.orm.jpa.SharedEntityManagerCreator;
 
-/** The disclosure audit: recorded on every path that lets an image out, written in the background. */
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The disclosure audit: recorded on every path that lets an image out, journaled before the response
+ * leaves, stored as AuditEvents in the background.
+ */
 @Configuration
 public class AuditConfig {
 
-	@Bean(destroyMethod = "stop")
-	public AuditTrail auditTrail(DaoRegistry daoRegistry, IHapiTransactionService transactions,
-			EntityManagerFactory entityManagerFactory, AuditProperties properties) {
-		return new AuditTrail(daoRegistry.getResourceDao(AuditEvent.class), transactions,
-				SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory), properties.flushInterval());
+	@Bean(initMethod = "open", destroyMethod = "stop")
+	public AuditTrail auditTrail(DaoRegistry daoRegistry, FhirContext fhirContext, IHapiTransactionService transactions,
+			EntityManagerFactory entityManagerFactory, DataSource dataSource, AuditProperties properties,
+			@Value("${spring.datasource.url:}") String databaseUrl) {
+		return new AuditTrail(daoRegistry.getResourceDao(AuditEvent.class), fhirContext, transactions,
+				SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory), dataSource,
+				new AuditJournal(properties.journal() != null ? properties.journal() : defaultJournal(databaseUrl)),
+				properties.flushInterval(), properties.compactInterval());
 	}
 
 	@Bean
@@ -29,8 +43,10 @@ public class AuditConfig {
 			IInterceptorService storageInterceptors, DaoRegistry daoRegistry, AuditProperties properties) {
 		AppendOnlyAuditEvents appendOnly = new AppendOnlyAuditEvents();
 		fhirRestfulServer.registerInterceptor(appendOnly);
+		storageInterceptors.registerInterceptor(appendOnly);
 		if (properties.enabled()) {
 			storageInterceptors.registerInterceptor(new DisclosureRecorder(trail, new ImageOfBinary(daoRegistry)));
+			fhirRestfulServer.registerInterceptor(new DisclosureRelease(trail));
 		}
 		return appendOnly;
 	}
@@ -38,5 +54,25 @@ public class AuditConfig {
 	@EventListener(ApplicationReadyEvent.class)
 	public void startWriting(ApplicationReadyEvent event) {
 		event.getApplicationContext().getBean(AuditTrail.class).start();
+	}
+
+	/** Next to an H2 file database; an in-memory database, which a crash loses anyway, gets a temporary one. */
+	static Path defaultJournal(String databaseUrl) {
+		String h2 = "jdbc:h2:";
+		if (databaseUrl.startsWith(h2 + "mem:")) {
+			try {
+				return Files.createTempDirectory("dermconsent-audit-journal");
+			} catch (IOException e) {
+				throw new UncheckedIOException(e);
+			}
+		}
+		if (databaseUrl.startsWith(h2) && !databaseUrl.startsWith(h2 + "tcp:") && !databaseUrl.startsWith(h2 + "ssl:")) {
+			String file = databaseUrl.substring(h2.length()).split(";", 2)[0];
+			file = file.startsWith("file:") ? file.substring("file:".length()) : file;
+			file = file.startsWith("~") ? System.getProperty("user.home") + file.substring(1) : file;
+			Path parent = Path.of(file).toAbsolutePath().getParent();
+			return parent.resolve("audit-journal");
+		}
+		return Path.of("data", "audit-journal").toAbsolutePath();
 	}
 }

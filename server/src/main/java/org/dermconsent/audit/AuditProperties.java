@@ -3,12 +3,18 @@ package org.dermconsent.audit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * @param enabled       false only to measure what auditing costs (benchmarks)
- * @param flushInterval how often the writer wakes when idle; queued disclosures are written at once, in
- *                      batches of whatever has accumulated meanwhile
+ * @param enabled         false only to measure what auditing costs (benchmarks)
+ * @param flushInterval   how often the writer wakes when idle; journaled disclosures are stored at once,
+ *                        in batches of whatever has accumulated meanwhile
+ * @param journal         the directory of the audit journal, which holds each disclosure durably until it
+ *                        is stored; by default {@code audit-journal} next to an H2 file database, a
+ *                        temporary directory for an in-memory one, else {@code ./data/audit-journal}
+ * @param compactInterval how often the journal's stored segments are deleted (for H2 after a checkpoint)
  */
 @ConfigurationProperties(prefix = "dermconsent.audit")
-public record AuditProperties(@DefaultValue("true") boolean enabled, @DefaultValue("1s") Duration flushInterval) {}
+public record AuditProperties(@DefaultValue("true") boolean enabled, @DefaultValue("1s") Duration flushInterval,
+		Path journal, @DefaultValue("10s") Duration compactInterval) {}

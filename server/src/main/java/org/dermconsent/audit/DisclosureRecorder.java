@@ -28,8 +28,8 @@ import java.util.Optional;
 /**
  * Notes every image, and every image's bytes, that leaves the server for a purpose other than
  * clinical care: in responses (after consent enforcement has removed what may not leave), one
- * disclosure per patient and response, and in bulk export files. Writing happens later, in
- * {@link AuditTrail}.
+ * disclosure per patient and response, held until the response succeeds ({@link DisclosureRelease});
+ * and in bulk export files, recorded before the image is written to the file.
  */
 @Interceptor
 public class DisclosureRecorder {
@@ -63,8 +63,12 @@ public class DisclosureRecorder {
 					.computeIfAbsent(patientOf(resource, request), patient -> new ArrayList<>()).add(image));
 		}
 		Instant now = Instant.now();
+		List<Disclosure> disclosures = new ArrayList<>();
 		shownByPatient.forEach((patient, images) ->
-				trail.record(new Disclosure(images, patient.orElse(null), purpose, client, user, true, now)));
+				disclosures.add(new Disclosure(images, patient.orElse(null), purpose, client, user, true, now)));
+		if (!disclosures.isEmpty()) {
+			PendingDisclosures.add(request, disclosures);
+		}
 	}
 
 	// after the consent decision (order 0), before the pseudonym (order 100)
@@ -73,8 +77,8 @@ public class DisclosureRecorder {
 		Optional<AccessRequest> access = BulkExportConsent.accessOf(job);
 		if (access.isPresent() && access.get().purpose() != ImageUse.CLINICAL_CARE) {
 			String client = access.get().actors().stream().findFirst().orElse("bulk-export");
-			imageReference(resource).ifPresent(image -> trail.record(new Disclosure(List.of(image),
-					patientOf(resource, null).orElse(null), access.get().purpose(), client, null, true, Instant.now())));
+			imageReference(resource).ifPresent(image -> trail.record(List.of(new Disclosure(List.of(image),
+					patientOf(resource, null).orElse(null), access.get().purpose(), client, null, true, Instant.now()))));
 		}
 		return true;
 	}

@@ -1,0 +1,302 @@
+package org.dermconsent.audit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * An append-only file of records (one line each) that are on disk before {@link #append} returns.
+ * One thread appends and forces for all callers waiting at that moment (group commit), so a
+ * hundred concurrent requests cost one disk flush, not a hundred.
+ *
+ * <p>The journal is a sequence of segment files. Every record appended is "unsettled" until its
+ * consumer {@link #settle settles} it (has stored it durably elsewhere); a segment is deleted only
+ * once it is sealed (no longer appended to) and all its records are settled. Segments left over
+ * from a previous run are sealed at {@link #open}, their records handed out for replay.
+ */
+class AuditJournal {
+
+	private static final Logger log = LoggerFactory.getLogger(AuditJournal.class);
+	private static final Pattern SEGMENT = Pattern.compile("audit-(\\d{12})\\.journal");
+
+	/** A record read back from a segment written before this run, with the segment to settle it in. */
+	record Leftover(long segment, String line) {}
+
+	private record Append(List<String> lines, CompletableFuture<Long> written) {}
+
+	private final Path directory;
+	private final BlockingQueue<Append> waiting = new LinkedBlockingQueue<>();
+	/** Unsettled records per segment; guarded by {@code this}, as are the current segment's fields. */
+	private final Map<Long, Integer> unsettled = new HashMap<>();
+	private long current;
+	private FileChannel channel;
+	private long currentRecords;
+	private FileChannel lockChannel;
+	private FileLock lock;
+	private Thread writer;
+	private volatile boolean closing;
+
+	AuditJournal(Path directory) {
+		this.directory = directory;
+	}
+
+	Path directory() {
+		return directory;
+	}
+
+	/**
+	 * Takes the journal directory for this process (one server per directory), seals what earlier runs
+	 * left and returns its records, oldest first, and starts appending to a new segment.
+	 */
+	synchronized List<Leftover> open() {
+		try {
+			Files.createDirectories(directory);
+			lockChannel = FileChannel.open(directory.resolve("journal.lock"), StandardOpenOption.CREATE,
+					StandardOpenOption.WRITE);
+			lock = lockChannel.tryLock();
+			if (lock == null) {
+				throw new IllegalStateException("The audit journal " + directory + " is in use by another server");
+			}
+			List<Leftover> leftovers = new ArrayList<>();
+			long last = 0;
+			for (Map.Entry<Long, Path> segment : segments().entrySet()) {
+				List<String> lines = readRecords(segment.getValue());
+				unsettled.put(segment.getKey(), lines.size());
+				lines.forEach(line -> leftovers.add(new Leftover(segment.getKey(), line)));
+				last = segment.getKey();
+			}
+			startSegment(last + 1);
+			writer = new Thread(this::appendUntilClosed, "audit-journal");
+			writer.setDaemon(true);
+			writer.start();
+			if (!leftovers.isEmpty()) {
+				log.info("Audit journal {}: {} records of an earlier run to store", directory, leftovers.size());
+			}
+			return leftovers;
+		} catch (IOException e) {
+			throw new UncheckedIOException("Cannot open the audit journal " + directory, e);
+		}
+	}
+
+	/** Appends the records and returns once they are on disk: the segment they are in (to settle them). */
+	long append(List<String> lines) {
+		if (closing) {
+			throw new IllegalStateException("The audit journal is closed");
+		}
+		Append append = new Append(lines, new CompletableFuture<>());
+		waiting.add(append);
+		boolean interrupted = false;
+		try {
+			while (true) {
+				try {
+					return append.written().get();
+				} catch (InterruptedException e) {
+					interrupted = true; // the record must be on disk before the caller goes on
+				} catch (ExecutionException e) {
+					throw new IllegalStateException("Could not write the audit journal", e.getCause());
+				}
+			}
+		} finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/** {@code count} records of {@code segment} are stored elsewhere and need the journal no more. */
+	synchronized void settle(long segment, int count) {
+		unsettled.merge(segment, -count, Integer::sum);
+	}
+
+	/**
+	 * Seals the current segment if it has records, and deletes the sealed segments whose records are all
+	 * settled; {@code beforeDelete} runs first (only if there is one to delete), to make durable what
+	 * settled them.
+	 */
+	void compact(Runnable beforeDelete) {
+		List<Long> deletable;
+		synchronized (this) {
+			if (currentRecords > 0) {
+				sealAndStart();
+			}
+			deletable = unsettled.entrySet().stream()
+					.filter(segment -> segment.getKey() != current && segment.getValue() <= 0)
+					.map(Map.Entry::getKey).toList();
+		}
+		if (deletable.isEmpty()) {
+			return;
+		}
+		beforeDelete.run();
+		for (long segment : deletable) {
+			try {
+				Files.deleteIfExists(segmentPath(segment));
+			} catch (IOException e) {
+				log.warn("Could not delete audit journal segment {}: {}", segment, e.toString());
+				continue;
+			}
+			synchronized (this) {
+				unsettled.remove(segment);
+			}
+		}
+	}
+
+	/** Appends what is still waiting and stops; unsettled segments stay for the next run. */
+	void close() {
+		closing = true;
+		Thread appender = writer;
+		if (appender != null) {
+			appender.interrupt();
+			try {
+				appender.join(10_000);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		List<Append> last = new ArrayList<>();
+		waiting.drainTo(last);
+		synchronized (this) {
+			if (!last.isEmpty() && channel != null) {
+				write(last);
+			}
+			try {
+				if (channel != null) {
+					channel.close();
+				}
+				if (lock != null) {
+					lock.release();
+					lockChannel.close();
+				}
+			} catch (IOException e) {
+				log.warn("Could not close the audit journal: {}", e.toString());
+			}
+			channel = null;
+		}
+	}
+
+	private void appendUntilClosed() {
+		while (!closing) {
+			List<Append> group = new ArrayList<>();
+			try {
+				group.add(waiting.take());
+			} catch (InterruptedException e) {
+				return; // closing: close() appends the rest
+			}
+			waiting.drainTo(group);
+			synchronized (this) {
+				write(group);
+			}
+		}
+	}
+
+	/** Writes one group, forces it to disk, counts its records as unsettled and releases its callers. */
+	private void write(List<Append> group) {
+		try {
+			StringBuilder text = new StringBuilder();
+			int records = 0;
+			for (Append append : group) {
+				for (String line : append.lines()) {
+					text.append(line).append('\n');
+					records++;
+				}
+			}
+			ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+			while (bytes.hasRemaining()) {
+				channel.write(bytes);
+			}
+			channel.force(false);
+			currentRecords += records;
+			unsettled.merge(current, records, Integer::sum);
+			group.forEach(append -> append.written().complete(current));
+		} catch (IOException | RuntimeException e) {
+			log.error("Could not write {} audit records to the journal: {}", group.size(), e.toString());
+			group.forEach(append -> append.written().completeExceptionally(e));
+			try {
+				sealAndStart(); // what follows must not continue a line this write may have cut off
+			} catch (RuntimeException cannotStart) {
+				log.error("{}", cannotStart.toString());
+			}
+		}
+	}
+
+	private void sealAndStart() {
+		try {
+			channel.close();
+			startSegment(current + 1);
+		} catch (IOException e) {
+			throw new UncheckedIOException("Cannot start a new audit journal segment in " + directory, e);
+		}
+	}
+
+	private void startSegment(long segment) throws IOException {
+		channel = FileChannel.open(segmentPath(segment), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+		current = segment;
+		currentRecords = 0;
+		unsettled.put(segment, 0);
+		forceDirectory(); // a new file's name must survive a power loss, not only its bytes
+	}
+
+	private void forceDirectory() {
+		try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+			dir.force(true);
+		} catch (IOException e) {
+			log.debug("Cannot force the directory {} on this platform: {}", directory, e.toString());
+		}
+	}
+
+	private TreeMap<Long, Path> segments() throws IOException {
+		TreeMap<Long, Path> segments = new TreeMap<>();
+		try (Stream<Path> files = Files.list(directory)) {
+			files.forEach(file -> {
+				Matcher name = SEGMENT.matcher(file.getFileName().toString());
+				if (name.matches()) {
+					segments.put(Long.parseLong(name.group(1)), file);
+				}
+			});
+		}
+		return segments;
+	}
+
+	/** The complete lines of a segment: a line cut off by a crash was never acknowledged, so it is dropped. */
+	private static List<String> readRecords(Path segment) throws IOException {
+		byte[] bytes = Files.readAllBytes(segment);
+		List<String> lines = new ArrayList<>();
+		int start = 0;
+		for (int end = 0; end < bytes.length; end++) {
+			if (bytes[end] == '\n') {
+				if (end > start) {
+					lines.add(new String(bytes, start, end - start, StandardCharsets.UTF_8));
+				}
+				start = end + 1;
+			}
+		}
+		if (start < bytes.length) {
+			log.warn("Audit journal segment {} ends in an incomplete record, which is ignored", segment);
+		}
+		return lines;
+	}
+
+	private Path segmentPath(long segment) {
+		return directory.resolve(String.format("audit-%012d.journal", segment));
+	}
+}
