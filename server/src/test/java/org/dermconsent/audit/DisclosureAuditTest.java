@@ -8,9 +8,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 /** Disclosures for secondary uses become AuditEvents a patient can search; nobody can rewrite them. */
 @H2ServerTest
@@ -66,6 +68,51 @@ class DisclosureAuditTest extends FhirApi {
 		fhir().delete("/AuditEvent/" + id).then().statusCode(405).body("resourceType", equalTo("OperationOutcome"));
 		fhir().body("{\"resourceType\":\"AuditEvent\",\"id\":\"" + id + "\"}").put("/AuditEvent/" + id).then().statusCode(405);
 		fhir().get("/AuditEvent/" + id).then().statusCode(200).body("purposeOfEvent[0].coding[0].code", equalTo("ai-training"));
+	}
+
+	@Test
+	void auditEventsCannotBeChangedByTransactionOrBatchEntries() throws InterruptedException {
+		fhir().header("X-Purpose-Of-Use", "ai-training").get("/Media/" + derivative).then().statusCode(200);
+		String id = awaitEvents(1).getString("entry[0].resource.id");
+		String altered = fhir().get("/AuditEvent/" + id).then().statusCode(200).extract().asString()
+				.replace("\"outcome\":\"0\"", "\"outcome\":\"4\"");
+
+		fhir().body(bundle("transaction", "{\"resource\":" + altered + ",\"request\":{\"method\":\"PUT\",\"url\":\"AuditEvent/" + id + "\"}}"))
+				.post("/").then().statusCode(405).body("resourceType", equalTo("OperationOutcome"));
+		fhir().body(bundle("batch", "{\"request\":{\"method\":\"DELETE\",\"url\":\"AuditEvent/" + id + "\"}}"))
+				.post("/").then().statusCode(200).body("entry[0].response.status", startsWith("405"));
+		fhir().contentType("application/json-patch+json")
+				.body("[{\"op\":\"replace\",\"path\":\"/outcome\",\"value\":\"4\"}]")
+				.patch("/AuditEvent/" + id).then().statusCode(405);
+
+		fhir().get("/AuditEvent/" + id).then().statusCode(200)
+				.body("outcome", equalTo("0")).body("meta.versionId", equalTo("1"));
+	}
+
+	@Test
+	void aResponseThatFailsRecordsNothingAndAuditingGoesOn() throws InterruptedException {
+		// creates and shows an image (return=representation), then fails on a stale version: 409, rolled back
+		String staleUpdate = "{\"resourceType\":\"Patient\",\"id\":\"" + patient.substring("Patient/".length()) + "\","
+				+ metaWithTestTag() + "}";
+		fhir().header("X-Purpose-Of-Use", "ai-training").header("Prefer", "return=representation")
+				.body(bundle("transaction",
+						"{\"fullUrl\":\"urn:uuid:" + UUID.randomUUID() + "\",\"resource\":"
+								+ DermJson.media(testTag, patient, "deidentified", null, "")
+								+ ",\"request\":{\"method\":\"POST\",\"url\":\"Media\",\"ifNoneExist\":\"identifier=urn:ietf:rfc:3986|urn:uuid:"
+								+ UUID.randomUUID() + "\"}}",
+						"{\"resource\":" + staleUpdate + ",\"request\":{\"method\":\"PUT\",\"url\":\"" + patient
+								+ "\",\"ifMatch\":\"W/\\\"99\\\"\"}}"))
+				.post("/").then().statusCode(409);
+
+		fhir().header("X-Purpose-Of-Use", "ai-training").get("/Media/" + derivative).then().statusCode(200);
+
+		JsonPath events = awaitEvents(1);
+		assertThat(events.getList("entry[0].resource.entity.what.reference", String.class))
+				.containsExactlyInAnyOrder("Media/" + derivative, patient);
+	}
+
+	private static String bundle(String type, String... entries) {
+		return "{\"resourceType\":\"Bundle\",\"type\":\"" + type + "\",\"entry\":[" + String.join(",", entries) + "]}";
 	}
 
 	/** Written off the request path: poll (bounded) until they are there. */
