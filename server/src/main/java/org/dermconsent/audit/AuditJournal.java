@@ -45,6 +45,9 @@ class AuditJournal {
 
 	private record Append(List<String> lines, CompletableFuture<Long> written) {}
 
+	/** Wakes the appending thread to stop. */
+	private static final Append STOP = new Append(List.of(), new CompletableFuture<>());
+
 	private final Path directory;
 	private final BlockingQueue<Append> waiting = new LinkedBlockingQueue<>();
 	/** Unsettled records per segment; guarded by {@code this}, as are the current segment's fields. */
@@ -166,7 +169,8 @@ class AuditJournal {
 		closing = true;
 		Thread appender = writer;
 		if (appender != null) {
-			appender.interrupt();
+			// not interrupted: an interrupt during a write closes the file channel
+			waiting.add(STOP);
 			try {
 				appender.join(10_000);
 			} catch (InterruptedException e) {
@@ -175,6 +179,7 @@ class AuditJournal {
 		}
 		List<Append> last = new ArrayList<>();
 		waiting.drainTo(last);
+		last.remove(STOP);
 		synchronized (this) {
 			if (!last.isEmpty() && channel != null) {
 				write(last);
@@ -195,16 +200,22 @@ class AuditJournal {
 	}
 
 	private void appendUntilClosed() {
-		while (!closing) {
+		while (true) {
 			List<Append> group = new ArrayList<>();
 			try {
 				group.add(waiting.take());
 			} catch (InterruptedException e) {
-				return; // closing: close() appends the rest
+				return; // close() appends the rest
 			}
 			waiting.drainTo(group);
-			synchronized (this) {
-				write(group);
+			boolean stop = group.remove(STOP);
+			if (!group.isEmpty()) {
+				synchronized (this) {
+					write(group);
+				}
+			}
+			if (stop) {
+				return;
 			}
 		}
 	}

@@ -95,7 +95,7 @@ class AuditSurvivesCrashIT {
 				if (fhir().get("/metadata").statusCode() == 200) {
 					return;
 				}
-			} catch (RuntimeException notYetListening) {
+			} catch (Exception notYetListening) { // RestAssured rethrows ConnectException undeclared
 				// connection refused while it starts
 			}
 			Thread.sleep(1000);
