@@ -5,11 +5,12 @@
 # journals and forces an audit record before it answers) with the audit on, then restarts the server
 # on the same database with --dermconsent.audit.enabled=false and times the same searches. Prints
 # median, p95 and mean per phase, and how many AuditEvents the audited phase left.
-# Usage: bench/audit.sh   env: REQUESTS (200), WARMUP (30), IMAGES (20), PORT (18182), JAVA_OPTS, KEEP=1
+# Usage: bench/audit.sh   env: REQUESTS (200), WARMUP (30), IMAGES (20), PORT (18182), JAVA_OPTS, KEEP=1,
+#   JAR (the server jar, default server/target/dermconsent.jar)
 #   (build first: mvn -B -q -DskipTests package)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jar=$PWD/server/target/dermconsent.jar
+jar=${JAR:-$PWD/server/target/dermconsent.jar}
 [ -f "$jar" ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 1; }
 requests=${REQUESTS:-200}
 warmup=${WARMUP:-30}

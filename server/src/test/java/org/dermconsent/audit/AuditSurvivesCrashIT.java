@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AuditSurvivesCrashIT {
 
 	private static final int DISCLOSURES = 300;
-	private static final Duration STARTUP = Duration.ofMinutes(5);
+	private static final Duration STARTUP = Duration.ofMinutes(15); // a loaded CI machine takes minutes
 	private static final String TAG = "crash";
 
 	@TempDir
@@ -106,7 +106,7 @@ class AuditSurvivesCrashIT {
 	/** Waits (bounded) for the replayed events, then returns how many there are. */
 	private int awaitEvents(String patient) throws InterruptedException {
 		int count = 0;
-		for (Instant deadline = Instant.now().plusSeconds(120); Instant.now().isBefore(deadline); Thread.sleep(500)) {
+		for (Instant deadline = Instant.now().plusSeconds(300); Instant.now().isBefore(deadline); Thread.sleep(500)) {
 			count = countEvents(patient);
 			if (count >= DISCLOSURES) {
 				break;
