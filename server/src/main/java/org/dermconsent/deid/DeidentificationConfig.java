@@ -47,7 +47,8 @@ public class DeidentificationConfig {
 			RestfulServer fhirRestfulServer) {
 		// looked up on first use: asking for it here would create the enforcement beans early and change the
 		// order in which their search interceptors register (SearchPurposeFilter must register before ImageProbeRejection)
-		DeidentifyOperation operation = new DeidentifyOperation(new Deidentifier(daoRegistry), decisions, masking,
+		DeidentifyOperation operation = new DeidentifyOperation(new Deidentifier(daoRegistry),
+				daoRegistry.getResourceDao(org.hl7.fhir.r4.model.Binary.class), decisions, masking,
 				() -> enforcement.getObject().enabled());
 		fhirRestfulServer.registerProvider(operation);
 		return operation;

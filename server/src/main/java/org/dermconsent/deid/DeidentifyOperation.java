@@ -1,11 +1,15 @@
 package org.dermconsent.deid;
 
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import org.dermconsent.consent.AccessRequest;
 import org.dermconsent.consent.Decision;
@@ -13,7 +17,9 @@ import org.dermconsent.consent.ImageUse;
 import org.dermconsent.consent.fhir.FhirImageFacts;
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
 import org.dermconsent.deid.image.CropRegion;
+import org.dermconsent.enforcement.LocalBinaryUrl;
 import org.dermconsent.enforcement.RequestPurpose;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Media;
@@ -22,6 +28,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -36,18 +43,23 @@ import java.util.function.BooleanSupplier;
  * ({@code Practitioner/{id}} or {@code PractitionerRole/{id}}, recorded in the Provenance).
  *
  * <p>The requester must be allowed to see the source for the request's purpose (403 otherwise):
- * de-identification is a use of the identifiable image.
+ * de-identification is a use of the identifiable image. So must they be allowed to read the source's
+ * bytes, exactly as a read of that Binary would allow them: an image may name bytes it does not own
+ * (through a form of url the server did not recognise when the image was written), and the operation
+ * must not read for the request what the request could not read itself.
  */
 public class DeidentifyOperation {
 
 	private final Deidentifier deidentifier;
+	private final IFhirResourceDao<Binary> binaries;
 	private final ImageConsentDecisions decisions;
 	private final PseudonymMasking masking;
 	private final BooleanSupplier enforcement;
 
-	public DeidentifyOperation(Deidentifier deidentifier, ImageConsentDecisions decisions, PseudonymMasking masking,
-			BooleanSupplier enforcement) {
+	public DeidentifyOperation(Deidentifier deidentifier, IFhirResourceDao<Binary> binaries, ImageConsentDecisions decisions,
+			PseudonymMasking masking, BooleanSupplier enforcement) {
 		this.deidentifier = deidentifier;
+		this.binaries = binaries;
 		this.decisions = decisions;
 		this.masking = masking;
 		this.enforcement = enforcement;
@@ -74,6 +86,7 @@ public class DeidentifyOperation {
 			if (!decision.permit()) {
 				throw new ForbiddenOperationException("Access denied by the patient's image consent: " + decision.reason());
 			}
+			checkSourceBytesReadable(source, request);
 		}
 
 		IdType created = deidentifier.deidentify(source, what, request.getFhirServerBase());
@@ -97,6 +110,34 @@ public class DeidentifyOperation {
 			masking.mask(derivative);
 		}
 		return derivative;
+	}
+
+	/**
+	 * Reads the Binary the source's bytes would be taken from as the request itself (the checks of a
+	 * read apply to it); any url whose end reads as a Binary counts, whatever base it gives, as the
+	 * bytes are looked up more widely than image writes recognise them. Bytes that do not exist are
+	 * left to the de-identification to refuse.
+	 */
+	private void checkSourceBytesReadable(Media source, RequestDetails request) {
+		if (source.getContent().hasData() || !source.getContent().hasUrl()) {
+			return;
+		}
+		Optional<String> binaryId = LocalBinaryUrl.binaryIdIn(source.getContent().getUrl());
+		if (binaryId.isEmpty()) {
+			return;
+		}
+		IdType bytes = new IdType("Binary", binaryId.get());
+		try {
+			binaries.read(bytes, new SystemRequestDetails());
+		} catch (ResourceNotFoundException | ResourceGoneException e) {
+			return;
+		}
+		try {
+			binaries.read(bytes, request);
+		} catch (ResourceNotFoundException | ResourceGoneException | ForbiddenOperationException e) {
+			throw new ForbiddenOperationException("Access denied by the patient's image consent: the bytes of Media/"
+					+ source.getIdElement().getIdPart() + " are " + bytes.getValue() + ", which this request may not read");
+		}
 	}
 
 	private static CropRegion parse(String crop) {

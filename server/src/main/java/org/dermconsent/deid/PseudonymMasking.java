@@ -7,7 +7,7 @@ import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
-import org.dermconsent.consent.GrantLabels;
+import org.dermconsent.access.JobAccess;
 import org.dermconsent.consent.Identifiability;
 import org.dermconsent.consent.ImageUse;
 import org.dermconsent.consent.fhir.FhirImageFacts;
@@ -34,7 +34,6 @@ import java.util.Optional;
 public class PseudonymMasking {
 
 	static final String OBSERVATION_VALUE = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue";
-	private static final String PURPOSE_FILTER = "_security=" + GrantLabels.SYSTEM + "|";
 
 	private final Pseudonyms pseudonyms;
 
@@ -102,21 +101,8 @@ public class PseudonymMasking {
 		return anonymized;
 	}
 
-	/** The purpose bulk export's kickoff wrote into the job's Media filter (see enforcement's BulkExportConsent). */
+	/** The purpose bulk export's kickoff stored with the job (see enforcement's BulkExportConsent). */
 	static Optional<ImageUse> purposeOf(BulkExportJobParameters job) {
-		if (job == null || job.getFilters() == null) {
-			return Optional.empty();
-		}
-		for (String filter : job.getFilters()) {
-			int at = filter.startsWith("Media?") ? filter.indexOf(PURPOSE_FILTER) : -1;
-			if (at >= 0) {
-				String code = filter.substring(at + PURPOSE_FILTER.length()).split("[,&@!]", 2)[0];
-				Optional<ImageUse> use = ImageUse.find(code);
-				if (use.isPresent()) {
-					return use;
-				}
-			}
-		}
-		return Optional.empty();
+		return JobAccess.of(job).map(JobAccess::purpose);
 	}
 }

@@ -1,8 +1,12 @@
 package org.dermconsent.enforcement;
 
+import ca.uhn.fhir.batch2.api.IJobCoordinator;
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.search.cache.ISearchCacheSvc;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
@@ -23,16 +27,27 @@ public class EnforcementConfig {
 		RequestPurpose requestPurpose = new RequestPurpose(purposeAuthority);
 		fhirRestfulServer.registerInterceptor(requestPurpose);
 		fhirRestfulServer.registerInterceptor(new MetaOperationRefusal());
+		fhirRestfulServer.registerInterceptor(new ConditionalImageWriteRefusal());
 		return requestPurpose;
 	}
 
 	/** Label privacy and probe refusal hold even when filtering is switched off for a benchmark. */
 	@Bean
-	public GrantLabelMasking grantLabelMasking(IInterceptorService storageInterceptors, ISearchParamRegistry searchParams) {
+	public GrantLabelMasking grantLabelMasking(IInterceptorService storageInterceptors, ISearchParamRegistry searchParams,
+			MatchUrlService matchUrls, FhirContext fhirContext) {
 		GrantLabelMasking masking = new GrantLabelMasking();
 		storageInterceptors.registerInterceptor(masking);
-		storageInterceptors.registerInterceptor(new ImageProbeRejection(searchParams));
+		storageInterceptors.registerInterceptor(new ImageProbeRejection(searchParams, matchUrls, fhirContext));
 		return masking;
+	}
+
+	/** Bytes belong to one image even while filtering is off: what is written then is enforced once it is on. */
+	@Bean
+	public BinaryOwnership binaryOwnership(DaoRegistry daoRegistry, JpaStorageSettings storageSettings,
+			IInterceptorService storageInterceptors) {
+		BinaryOwnership ownership = new BinaryOwnership(daoRegistry, new LocalBinaryUrl(storageSettings.getTreatBaseUrlsAsLocal()));
+		storageInterceptors.registerInterceptor(ownership);
+		return ownership;
 	}
 
 	@Bean
@@ -53,6 +68,18 @@ public class EnforcementConfig {
 		storageInterceptors.registerInterceptor(new DisclosureGuard(disclosure, searches));
 		storageInterceptors.registerInterceptor(new BulkExportConsent(disclosure));
 		return new EnforcementSwitch(true);
+	}
+
+	/** Export files belong to the client and purpose of their job; the job's access is stored by {@link BulkExportConsent}. */
+	@Bean
+	public ExportFileOwnership exportFileOwnership(EnforcementSwitch enforcement, IInterceptorService storageInterceptors,
+			RestfulServer fhirRestfulServer, IJobCoordinator jobs) {
+		ExportFileOwnership ownership = new ExportFileOwnership(jobs);
+		if (enforcement.enabled()) {
+			storageInterceptors.registerInterceptor(ownership);
+			fhirRestfulServer.registerInterceptor(new ExportStatusOwnership(ownership));
+		}
+		return ownership;
 	}
 
 	/** Whether enforcement runs in this node; a bean so that the startup report can say so. */

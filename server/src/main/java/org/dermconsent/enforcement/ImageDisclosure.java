@@ -68,18 +68,33 @@ public class ImageDisclosure {
 				return versions == Versions.CURRENT && labelsPermit(image) ? Optional.empty() : denialOf(image);
 			}
 			if (resource instanceof Binary binary) {
-				List<Media> images = imageOfBinary.imagesOf(binary, request);
-				if (images.isEmpty()) {
-					// image bytes nobody has described yet: no patient has been asked, so only care may see them
-					return ImageOfBinary.holdsAnImage(binary)
-							? deniedOrEmpty(decider.decide(ImageFacts.anyImage(null), List.of(), access))
-							: Optional.empty();
-				}
-				// the images were just read: current versions, whatever version of the bytes was asked for
-				return images.stream().filter(image -> !labelsPermit(image)).map(this::denialOf)
-						.flatMap(Optional::stream).findFirst();
+				return denialOfBytes(binary);
 			}
 			return Optional.empty();
+		}
+
+		/**
+		 * Bytes an image owns are disclosed as every image that holds them would be; bytes no image
+		 * owns (a Patient's document, an image nobody has described yet, the bytes of a deleted image)
+		 * are for care only: no patient has been asked about them as an image.
+		 */
+		private Optional<Decision> denialOfBytes(Binary binary) {
+			if (ExportFiles.isExportFile(binary)) {
+				// not decided here: an export file belongs to the client and purpose that started the export,
+				// which the bulk export's own guard checks; its contents were decided image by image
+				return Optional.empty();
+			}
+			ImageOfBinary.Images found = imageOfBinary.found(binary, request);
+			if (!found.ownedByAnImage()) {
+				return careOnly();
+			}
+			// the images were just read: current versions, whatever version of the bytes was asked for
+			return found.images().stream().filter(image -> !labelsPermit(image)).map(this::denialOf)
+					.flatMap(Optional::stream).findFirst();
+		}
+
+		private Optional<Decision> careOnly() {
+			return deniedOrEmpty(decider.decide(ImageFacts.anyImage(null), List.of(), access));
 		}
 
 		private boolean labelsPermit(Media image) {

@@ -6,6 +6,8 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.UriParam;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Media;
@@ -14,11 +16,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The images whose bytes a Binary holds: the Media named by its securityContext, and every Media
- * whose content.url points at it, each once (a derivative made by $deidentify is named both ways).
- * Image bytes are disclosed only as their Media would be.
+ * whose content.url points at it (in any form: the search parameter indexes them all as
+ * {@code Binary/{id}}), each once (a derivative made by $deidentify is named both ways). Image bytes
+ * are disclosed only as their Media would be.
  */
 public class ImageOfBinary {
 
@@ -34,33 +38,66 @@ public class ImageOfBinary {
 	}
 
 	/**
+	 * The images of a Binary, and whether one owns it: a Binary belongs to the image its
+	 * securityContext names, if that Media still exists (an image that names bytes nobody owned takes
+	 * them then, see {@link BinaryOwnership}). Bytes whose securityContext is anything else (unset, a
+	 * Patient, a deleted image) belong to no image, whoever names them: naming proves nothing.
+	 */
+	public record Images(List<Media> images, boolean ownedByAnImage) {}
+
+	/**
 	 * As {@link #imagesOf(Binary)}, looked up once per request: the consent check and the audit of
 	 * the same response ask about the same Binary.
 	 */
-	@SuppressWarnings("unchecked")
 	public List<Media> imagesOf(Binary binary, RequestDetails request) {
-		if (request == null) {
-			return imagesOf(binary);
-		}
-		Map<String, List<Media>> found = (Map<String, List<Media>>)
-				request.getUserData().computeIfAbsent(FOUND_KEY, key -> new HashMap<String, List<Media>>());
-		return found.computeIfAbsent(binary.getIdElement().toVersionless().getValue(), key -> imagesOf(binary));
+		return found(binary, request).images();
 	}
 
 	public List<Media> imagesOf(Binary binary) {
-		List<Media> images = new ArrayList<>();
-		if (binary.hasSecurityContext() && "Media".equals(binary.getSecurityContext().getReferenceElement().getResourceType())) {
-			images.add(media.read(new IdType(binary.getSecurityContext().getReference()).toUnqualifiedVersionless(),
-					new SystemRequestDetails()));
+		return lookUp(binary).images();
+	}
+
+	/** As {@link #imagesOf(Binary, RequestDetails)}, with whether the images own the bytes. */
+	public Images found(Binary binary, RequestDetails request) {
+		if (request == null) {
+			return lookUp(binary);
 		}
-		String binaryId = binary.getIdElement().getIdPart();
-		SearchParameterMap query = SearchParameterMap.newSynchronous()
-				.add(CONTENT_URL, new UriParam("Binary/" + binaryId));
-		media.searchForResources(query, new SystemRequestDetails()).stream().map(Media.class::cast)
-				.filter(found -> images.stream().noneMatch(known -> known.getIdElement().getIdPart()
-						.equals(found.getIdElement().getIdPart())))
-				.forEach(images::add);
-		return images;
+		@SuppressWarnings("unchecked")
+		Map<String, Images> found = (Map<String, Images>)
+				request.getUserData().computeIfAbsent(FOUND_KEY, key -> new HashMap<String, Images>());
+		return found.computeIfAbsent(binary.getIdElement().toVersionless().getValue(), key -> lookUp(binary));
+	}
+
+	private Images lookUp(Binary binary) {
+		List<Media> images = new ArrayList<>();
+		Optional<Media> owner = binary.hasSecurityContext() && binary.getSecurityContext().hasReference()
+				? mediaIn(binary) : Optional.empty();
+		owner.ifPresent(images::add);
+		for (Media naming : namersOf(binary.getIdElement().getIdPart())) {
+			if (images.stream().noneMatch(known -> known.getIdElement().getIdPart().equals(naming.getIdElement().getIdPart()))) {
+				images.add(naming);
+			}
+		}
+		return new Images(images, owner.isPresent());
+	}
+
+	/** Every Media whose content.url names {@code Binary/{binaryId}}, in any form. */
+	public List<Media> namersOf(String binaryId) {
+		SearchParameterMap query = SearchParameterMap.newSynchronous().add(CONTENT_URL, new UriParam("Binary/" + binaryId));
+		return media.searchForResources(query, new SystemRequestDetails()).stream().map(Media.class::cast).toList();
+	}
+
+	/** The current version of the Media a Binary's securityContext names; empty if it names no Media or one deleted. */
+	private Optional<Media> mediaIn(Binary binary) {
+		IdType context = new IdType(binary.getSecurityContext().getReference());
+		if (!"Media".equals(context.getResourceType()) || !context.hasIdPart()) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(media.read(context.toUnqualifiedVersionless(), new SystemRequestDetails()));
+		} catch (ResourceNotFoundException | ResourceGoneException e) {
+			return Optional.empty();
+		}
 	}
 
 	public static boolean holdsAnImage(Binary binary) {

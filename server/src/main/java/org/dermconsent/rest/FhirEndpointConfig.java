@@ -68,6 +68,10 @@ public class FhirEndpointConfig {
 				: new HardcodedServerAddressStrategy(properties.server().publicBaseUrl()));
 		server.registerInterceptor(requestLog());
 		server.registerInterceptor(new ResourceIdSyntaxInterceptor());
+		server.registerInterceptor(new PagingParametersInterceptor());
+		server.registerInterceptor(new RequestBodyTextInterceptor());
+		server.registerInterceptor(new ResourceStructureGuard());
+		server.registerInterceptor(new OutageInterceptor());
 		return server;
 	}
 

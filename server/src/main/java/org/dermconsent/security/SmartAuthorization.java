@@ -1,21 +1,36 @@
 package org.dermconsent.security;
 
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
+import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import org.dermconsent.enforcement.ExportFiles;
 import org.dermconsent.security.SmartScope.Context;
 import org.dermconsent.security.SmartScope.Permission;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Patient;
 
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * SMART scopes as HAPI authorization rules. {@code system/} and {@code user/} scopes act on any
@@ -23,22 +38,32 @@ import java.util.function.Function;
  * {@code patient}, and without a patient in the token they grant nothing. What is not granted is
  * 403. Consent enforcement comes on top: a scope to read Media never lets an image out that its
  * patient's consent withholds for the request's purpose.
+ *
+ * <p>What a request can learn is authorized as what it is: the match of a conditional write as a
+ * search ({@link ConditionalMatchRule}), {@code $validate} of an instance as a read of it
+ * ({@link InstanceValidationRule}), and the resource a write answers with as a read of that resource.
  */
 public class SmartAuthorization extends AuthorizationInterceptor {
 
 	private static final List<String> CONFORMANCE_TYPES = List.of(
 			"CodeSystem", "ValueSet", "ConceptMap", "StructureDefinition", "SearchParameter", "OperationDefinition");
 	private static final List<String> TERMINOLOGY_OPERATIONS =
-			List.of("$expand", "$lookup", "$validate-code", "$subsumes", "$translate", "$validate");
+			List.of("$expand", "$lookup", "$validate-code", "$subsumes", "$translate");
+	private static final Set<RestOperationTypeEnum> WRITES = EnumSet.of(RestOperationTypeEnum.CREATE,
+			RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE);
 
 	@Override
 	public List<IAuthRule> buildRuleList(RequestDetails request) {
 		Optional<SmartToken> token = SmartToken.current();
-		IAuthRuleBuilder rules = new RuleBuilder();
-		rules.allow("capability statement").metadata();
+		IAuthRuleBuilder metadata = new RuleBuilder();
+		metadata.allow("capability statement").metadata();
 		if (token.isEmpty()) {
-			return rules.denyAll("No access token").build();
+			return metadata.denyAll("No access token").build();
 		}
+		List<IAuthRule> ruleList = new ArrayList<>(metadata.build());
+		ruleList.add(new ConditionalMatchRule(token.get()));
+		ruleList.add(new InstanceValidationRule());
+		IAuthRuleBuilder rules = new RuleBuilder();
 		conformanceForEveryone(rules);
 		rules.allow("transactions and batches, entry by entry").transaction().withAnyOperation().andApplyNormalRules();
 		for (SmartScope scope : token.get().scopes()) {
@@ -48,7 +73,29 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 				anyResourceScope(rules, scope);
 			}
 		}
-		return rules.denyAll("No SMART scope of this token allows this request").build();
+		rules.denyAll("No SMART scope of this token allows this request");
+		ruleList.addAll(rules.build());
+		return ruleList;
+	}
+
+	/**
+	 * A write answers with the resource written (HAPI's default, and {@code Prefer:
+	 * return=representation}), or a conditional create with the resource it matched. HAPI authorizes
+	 * writes on the way in only, so that resource is authorized here as a read of it: a token that may
+	 * not read it gets the answer without it, as with {@code Prefer: return=minimal}.
+	 */
+	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+	public void withholdUnreadableWriteResults(RequestDetails request, ResponseDetails response) {
+		IBaseResource resource = response.getResponseResource();
+		if (!WRITES.contains(request.getRestOperationType()) || resource == null
+				|| resource instanceof IBaseOperationOutcome) {
+			return;
+		}
+		Verdict read = applyRulesAndReturnDecision(RestOperationTypeEnum.READ, request, null, null, resource,
+				Pointcut.SERVER_OUTGOING_RESPONSE);
+		if (read.getDecision() != PolicyEnum.ALLOW) {
+			response.setResponseResource(null);
+		}
 	}
 
 	private static void conformanceForEveryone(IAuthRuleBuilder rules) {
@@ -58,6 +105,11 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 		for (String operation : TERMINOLOGY_OPERATIONS) {
 			rules.allow("terminology " + operation).operation().named(operation).atAnyLevel().andAllowAllResponses();
 		}
+		// a posted resource; an instance is validated only with the right to read it (InstanceValidationRule)
+		rules.allow("validation of a posted resource").operation().named(InstanceValidationRule.OPERATION).onServer()
+				.andAllowAllResponses();
+		rules.allow("validation of a posted resource of a type").operation().named(InstanceValidationRule.OPERATION)
+				.onAnyType().andAllowAllResponses();
 	}
 
 	private static void anyResourceScope(IAuthRuleBuilder rules, SmartScope scope) {
@@ -86,17 +138,47 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 		}
 	}
 
-	/** Bulk data: kickoff, status and the output files (image bytes in them still follow consent). */
+	/**
+	 * Bulk data: kickoff, status and the output files. HAPI's bulk export rules judge only the job
+	 * about to start (its style and types), not the {@code $export} request that asks for it, so the
+	 * request needs an operation rule of its own, which must leave the job to them. Output files are
+	 * readable here only as export files; whose they are is decided with consent enforcement (the
+	 * client and purpose that started the job), image bytes need a Binary scope.
+	 */
 	private static void bulkExport(IAuthRuleBuilder rules, SmartScope scope, String name) {
+		IAuthRuleTester notTheJob = new IAuthRuleTester() {
+			@Override
+			public boolean matches(RuleTestRequest request) {
+				return !request.requestDetails.getUserData()
+						.containsKey(AuthorizationInterceptor.REQUEST_ATTRIBUTE_BULK_DATA_EXPORT_OPTIONS);
+			}
+		};
+		// a bulk export rule denies types it does not list, so each lists every type the token may read
+		Set<String> readable = SmartToken.current().map(token -> token.scopes().stream()
+				.filter(granted -> granted.context() == Context.SYSTEM && granted.allows(Permission.READ))
+				.map(SmartScope::resourceType).collect(Collectors.toCollection(TreeSet::new)))
+				.orElseGet(() -> new TreeSet<>(Set.of(scope.resourceType())));
 		if ("*".equals(scope.resourceType())) {
 			rules.allow(name + " export").bulkExport().any();
+			rules.allow(name + " export kickoff").operation().named("$export").atAnyLevel().andAllowAllResponses()
+					.withTester(notTheJob);
 		} else {
-			rules.allow(name + " export").bulkExport().systemExport().withResourceTypes(List.of(scope.resourceType()));
-			rules.allow(name + " patient export").bulkExport().patientExportOnAllPatients()
-					.withResourceTypes(List.of(scope.resourceType()));
+			if (!readable.contains("*")) { // else the token's system/*.r scope lets every export through
+				rules.allow(name + " export").bulkExport().systemExport().withResourceTypes(readable);
+				rules.allow(name + " patient export").bulkExport().patientExportOnAllPatients().withResourceTypes(readable);
+			}
+			rules.allow(name + " export kickoff").operation().named("$export").onServer().andAllowAllResponses()
+					.withTester(notTheJob);
+			rules.allow(name + " patient export kickoff").operation().named("$export").onType(Patient.class)
+					.andAllowAllResponses().withTester(notTheJob);
 		}
 		rules.allow(name + " export status").operation().named("$export-poll-status").onServer().andAllowAllResponses();
-		rules.allow(name + " export files").read().resourcesOfType("Binary").withAnyId();
+		rules.allow(name + " export files").read().resourcesOfType("Binary").withAnyId().withTester(new IAuthRuleTester() {
+			@Override
+			public boolean matchesOutput(RuleTestRequest response) {
+				return response.resource instanceof Binary binary && ExportFiles.isExportFile(binary);
+			}
+		});
 	}
 
 	private static void patientScope(IAuthRuleBuilder rules, SmartScope scope, IdType patient) {

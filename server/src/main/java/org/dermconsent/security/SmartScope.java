@@ -59,6 +59,11 @@ public record SmartScope(Context context, String resourceType, Set<Permission> p
 		return "*".equals(resourceType) || resourceType.equals(type);
 	}
 
+	/** The same type and permissions, limited to the compartment of the patient in context. */
+	public SmartScope inPatientContext() {
+		return new SmartScope(Context.PATIENT, resourceType, permissions);
+	}
+
 	private static Optional<Set<Permission>> permissions(String text) {
 		switch (text) {
 			case "read":

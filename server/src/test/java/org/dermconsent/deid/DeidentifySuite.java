@@ -26,6 +26,7 @@ import com.drew.metadata.xmp.XmpDirectory;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import org.dermconsent.support.BulkExportRun;
 import org.dermconsent.support.DermJson;
 import org.dermconsent.support.FhirApi;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -272,18 +273,8 @@ abstract class DeidentifySuite extends FhirApi {
 				.queryParam("_typeFilter", "Media?_id=" + derivativeId)
 				.get("/$export").then().statusCode(202).extract().header("Content-Location");
 		StringBuilder exported = new StringBuilder();
-		for (int polls = 0; polls < 240; polls++) {
-			jobMaintenance.forceMaintenancePass();
-			Response poll = io.restassured.RestAssured.given().get(status);
-			if (poll.statusCode() == 200) {
-				for (String url : poll.jsonPath().getList("output.url", String.class)) {
-					exported.append(io.restassured.RestAssured.given().accept("application/fhir+ndjson").get(url)
-							.then().statusCode(200).extract().asString());
-				}
-				break;
-			}
-			assertThat(poll.statusCode()).as("export status").isEqualTo(202);
-			Thread.sleep(500);
+		for (String url : BulkExportRun.outputUrls(jobMaintenance, this::aiTraining, status)) {
+			exported.append(aiTraining().accept("application/fhir+ndjson").get(url).then().statusCode(200).extract().asString());
 		}
 		assertThat(exported.toString()).contains("\"id\":\"" + derivativeId + "\"")
 				.contains(Pseudonyms.PATIENT_SYSTEM).doesNotContain("Patient/" + patient);

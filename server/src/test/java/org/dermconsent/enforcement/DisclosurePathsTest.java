@@ -3,6 +3,7 @@ package org.dermconsent.enforcement;
 import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
+import org.dermconsent.support.BulkExportRun;
 import org.dermconsent.support.DermJson;
 import org.dermconsent.support.FhirApi;
 import org.dermconsent.support.H2ServerTest;
@@ -205,22 +206,11 @@ class DisclosurePathsTest extends FhirApi {
 				.get("/$export").then().statusCode(202).extract().header("Content-Location");
 
 		List<String> exported = new ArrayList<>();
-		for (int polls = 0; polls < 240; polls++) {
-			// batch jobs advance a step per maintenance pass (once a minute); run passes now, as a busy server would
-			jobMaintenance.forceMaintenancePass();
-			io.restassured.response.Response poll = RestAssured.given().get(status);
-			if (poll.statusCode() == 200) {
-				for (String url : poll.jsonPath().getList("output.url", String.class)) {
-					String ndjson = RestAssured.given().accept("application/fhir+ndjson").get(url).then().statusCode(200)
-							.extract().asString();
-					ndjson.lines().filter(line -> !line.isBlank())
-							.forEach(line -> exported.add(io.restassured.path.json.JsonPath.from(line).getString("id")));
-					assertThat(ndjson).doesNotContain(DermJson.GRANTED_USE);
-				}
-				break;
-			}
-			assertThat(poll.statusCode()).as("export status").isEqualTo(202);
-			Thread.sleep(500);
+		for (String url : BulkExportRun.outputUrls(jobMaintenance, this::aiTraining, status)) {
+			String ndjson = aiTraining().accept("application/fhir+ndjson").get(url).then().statusCode(200).extract().asString();
+			ndjson.lines().filter(line -> !line.isBlank())
+					.forEach(line -> exported.add(io.restassured.path.json.JsonPath.from(line).getString("id")));
+			assertThat(ndjson).doesNotContain(DermJson.GRANTED_USE);
 		}
 		assertThat(exported).containsExactly(derivative);
 	}

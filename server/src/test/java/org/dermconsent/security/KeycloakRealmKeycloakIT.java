@@ -98,6 +98,26 @@ class KeycloakRealmKeycloakIT {
 	}
 
 	@Test
+	void aPatientSigningInThroughTheEhrGetsNoResourceScopes() {
+		JsonNode claims = keycloak.password(KeycloakServer.EHR, KeycloakServer.EHR_SECRET,
+				KeycloakServer.PATIENT_USER, KeycloakServer.PATIENT_PASSWORD).accessClaims();
+
+		assertThat(claims.path("fhirUser").asText()).isEqualTo("Patient/demo-patient-1");
+		assertThat(KeycloakServer.scopes(claims)).as("user/ scopes are for clinicians only")
+				.noneMatch(scope -> scope.startsWith("user/") || scope.startsWith("patient/") || scope.startsWith("system/"));
+	}
+
+	@Test
+	void aClinicianGetsNoPatientScopesThroughThePatientApp() {
+		JsonNode claims = keycloak.authorizationCodeWithPkce(KeycloakServer.SMART_PATIENT_APP, null,
+				KeycloakServer.SMART_REDIRECT_URI, KeycloakServer.CLINICIAN_USER, KeycloakServer.CLINICIAN_PASSWORD,
+				"openid", "launch/patient", "patient/Media.rs", "patient/Consent.cruds").accessClaims();
+
+		assertThat(KeycloakServer.scopes(claims)).as("patient/ scopes are for patients only")
+				.noneMatch(scope -> scope.startsWith("user/") || scope.startsWith("patient/") || scope.startsWith("system/"));
+	}
+
+	@Test
 	void tokenEndpointRefusesAWrongSecret() {
 		Map<String, String> form = new LinkedHashMap<>();
 		form.put("grant_type", "client_credentials");

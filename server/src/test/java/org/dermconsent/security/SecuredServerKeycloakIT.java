@@ -122,6 +122,16 @@ class SecuredServerKeycloakIT {
 	}
 
 	@Test
+	void aPatientSignedInThroughTheEhrReadsNoOtherPatientsImages() {
+		String token = keycloak.password(KeycloakServer.EHR, KeycloakServer.EHR_SECRET,
+				KeycloakServer.PATIENT_USER, KeycloakServer.PATIENT_PASSWORD).accessToken();
+
+		as(token).get("/Media/" + othersImage).then().statusCode(403);
+		as(token).get("/Media?subject=Patient/" + OTHER_PATIENT).then().statusCode(403);
+		as(token).get("/Media?_tag=urn:dermconsent:test|" + tag).then().statusCode(403);
+	}
+
+	@Test
 	void badTokensAre401() {
 		KeycloakServer.Tokens real = keycloak.authorizationCodeWithPkce(KeycloakServer.SMART_PATIENT_APP, null, KeycloakServer.SMART_REDIRECT_URI,
 				KeycloakServer.PATIENT_USER, KeycloakServer.PATIENT_PASSWORD, "openid", "launch/patient", "patient/Media.rs");

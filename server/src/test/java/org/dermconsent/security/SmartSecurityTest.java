@@ -126,9 +126,11 @@ class SmartSecurityTest extends FhirApi {
 	@Test
 	void ehrUserPostsConsentsButCannotReadWithoutTheScope() {
 		String ehr = LocalTokenIssuer.token("ehr", "user/Consent.cu", Map.of("purpose_of_use", List.of("clinical-care")));
-		String consent = as(ehr).body(DermJson.consent(testTag, patient, "active", List.of(DermJson.permit("education", null, null, null))))
-				.post("/Consent").then().statusCode(201).extract().path("id");
+		String location = as(ehr).body(DermJson.consent(testTag, patient, "active", List.of(DermJson.permit("education", null, null, null))))
+				.post("/Consent").then().statusCode(201).extract().header("Location");
+		String consent = location.replaceAll(".*/Consent/([^/]+)/_history/.*", "$1");
 		as(ehr).get("/Consent/" + consent).then().statusCode(403);
+		as(admin).get("/Consent/" + consent).then().statusCode(200);
 		as(admin).header("X-Purpose-Of-Use", "education").get("/Media?_tag=" + tagQuery() + "&_summary=count")
 				.then().body("total", equalTo(2));
 	}

@@ -69,7 +69,8 @@ public final class KeycloakServer {
 	public static final String CLINICIAN_USER = "clinician-demo";
 	public static final String CLINICIAN_PASSWORD = "clinician-demo";
 
-	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
+	/** Its first start builds the server (about a minute alone, several on a loaded machine). */
+	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(900);
 	private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 	private static final String HEAP = "-Xms64m -Xmx512m";

@@ -5,11 +5,14 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Iterator;
 import java.util.Objects;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
@@ -23,6 +26,14 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 public final class ImageCropper {
 
   static final float JPEG_QUALITY = 0.95f;
+
+  /**
+   * The most pixels (width x height, as the header declares them) an image may have to be cropped:
+   * 40 megapixels, more than a clinical camera takes. Decoding needs about 8 bytes a pixel here (the
+   * raster and its RGB copy), so this bounds one crop to some 320 MB; a header that declares more is
+   * refused before anything is decoded, or a small file could ask for gigabytes.
+   */
+  public static final long MAX_PIXELS = 40_000_000L;
 
   /**
    * @param image JPEG or PNG bytes
@@ -40,6 +51,7 @@ public final class ImageCropper {
       throw new UnsupportedImageException(format, UnsupportedImageException.Reason.UNSUPPORTED_FORMAT,
           "Unsupported image format: " + format.displayName() + ". " + UnsupportedImageException.SUPPORTED_SENTENCE);
     }
+    refuseTooManyPixels(image, format);
     BufferedImage decoded = decode(image, format);
     int orientation = exifOrientation >= 1 && exifOrientation <= 8 ? exifOrientation : 1;
     int w = decoded.getWidth();
@@ -77,6 +89,36 @@ public final class ImageCropper {
         alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
     cropped.setRGB(0, 0, region.width(), region.height(), out, 0, region.width());
     return new CroppedImage(encode(cropped, format), format, region.width(), region.height(), dw, dh, orientation);
+  }
+
+  /** Reads the size from the header only (no pixel is decoded) and refuses it above {@link #MAX_PIXELS}. */
+  private static void refuseTooManyPixels(byte[] image, ImageFormat format) {
+    int width;
+    int height;
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw UnsupportedImageException.corrupt(format, "no decoder recognises the image");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        width = reader.getWidth(0);
+        height = reader.getHeight(0);
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof UnsupportedImageException u) {
+        throw u;
+      }
+      throw UnsupportedImageException.corrupt(format, "the image header cannot be read");
+    }
+    if ((long) width * height > MAX_PIXELS) {
+      throw new UnsupportedImageException(format, UnsupportedImageException.Reason.TOO_LARGE,
+          "The " + format.displayName() + " declares " + width + "x" + height + " pixels; images of more than "
+              + MAX_PIXELS + " pixels are not decoded for cropping.");
+    }
   }
 
   private static BufferedImage decode(byte[] image, ImageFormat format) {

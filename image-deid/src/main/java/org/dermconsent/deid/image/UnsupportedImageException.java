@@ -15,7 +15,9 @@ public class UnsupportedImageException extends RuntimeException {
     /** The detected format (or a feature of it, such as PNG animation) is not supported. */
     UNSUPPORTED_FORMAT,
     /** The content looks like JPEG or PNG but is malformed or truncated. */
-    CORRUPT
+    CORRUPT,
+    /** The image declares more pixels than may be decoded (see {@link ImageCropper#MAX_PIXELS}). */
+    TOO_LARGE
   }
 
   /** Sentence appended to every message. */

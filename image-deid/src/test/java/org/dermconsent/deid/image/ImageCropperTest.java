@@ -94,4 +94,19 @@ class ImageCropperTest {
     assertThatThrownBy(() -> cropper.crop(truncated, new CropRegion(0, 0, 1, 1), 1))
         .isInstanceOf(UnsupportedImageException.class);
   }
+
+  @Test
+  void imagesDeclaringMorePixelsThanTheLimitAreRefusedBeforeDecoding() {
+    // 20000 x 20000 would take gigabytes once decoded: the header alone decides
+    byte[] jpeg = TestImages.declaringSize(TestImages.jpeg(TestImages.noisyImage(16, 16, 1), false, 0), 20000, 20000);
+    byte[] png = TestImages.declaringSize(pattern(), 20000, 20000);
+    for (byte[] image : new byte[][] {jpeg, png}) {
+      assertThatThrownBy(() -> cropper.crop(image, new CropRegion(0, 0, 10, 10), 1))
+          .isInstanceOf(UnsupportedImageException.class)
+          .hasMessageContaining("20000x20000")
+          .hasMessageContaining(String.valueOf(ImageCropper.MAX_PIXELS))
+          .extracting(e -> ((UnsupportedImageException) e).reason())
+          .isEqualTo(UnsupportedImageException.Reason.TOO_LARGE);
+    }
+  }
 }

@@ -434,4 +434,26 @@ public final class TestImages {
         || indexOf(haystack, text.getBytes(StandardCharsets.UTF_16LE)) >= 0;
   }
 
+
+  /**
+   * The image with its header claiming another size (JPEG: the SOF0 frame header; PNG: IHDR, with its
+   * CRC made right): a decoder believes it and allocates for that size, while the data stay small.
+   */
+  public static byte[] declaringSize(byte[] image, int width, int height) {
+    byte[] copy = image.clone();
+    if ((copy[0] & 0xFF) == 0x89) {
+      java.nio.ByteBuffer.wrap(copy, 16, 8).putInt(width).putInt(height);
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      crc.update(copy, 12, 17);
+      java.nio.ByteBuffer.wrap(copy, 29, 4).putInt((int) crc.getValue());
+      return copy;
+    }
+    for (int i = 2; i + 8 < copy.length; i++) {
+      if ((copy[i] & 0xFF) == 0xFF && (copy[i + 1] & 0xFF) == 0xC0) {
+        java.nio.ByteBuffer.wrap(copy, i + 5, 4).putShort((short) height).putShort((short) width);
+        return copy;
+      }
+    }
+    throw new IllegalStateException("no SOF0 frame header");
+  }
 }

@@ -41,11 +41,14 @@ public class GrantIndex {
 	private final IFhirResourceDao<Media> media;
 	private final ImageConsentDecisions decisions;
 	private final GrantRefreshSchedule schedule;
+	private final PatientWriteLock patientLock;
 
-	public GrantIndex(DaoRegistry daoRegistry, ImageConsentDecisions decisions, GrantRefreshSchedule schedule) {
+	public GrantIndex(DaoRegistry daoRegistry, ImageConsentDecisions decisions, GrantRefreshSchedule schedule,
+			PatientWriteLock patientLock) {
 		this.media = daoRegistry.getResourceDao(Media.class);
 		this.decisions = decisions;
 		this.schedule = schedule;
+		this.patientLock = patientLock;
 	}
 
 	/** True for the label writes this index makes itself (no validation, no re-indexing for them). */
@@ -58,6 +61,8 @@ public class GrantIndex {
 	 * derivatives of them filed elsewhere. Returns how many images changed.
 	 */
 	public int refresh(String patientReference) {
+		// a concurrent write for the patient commits first, and what it committed is read below
+		patientLock.lock(List.of(patientReference));
 		Instant now = Instant.now();
 		ImageConsentDecisions.Batch batch = decisions.batch();
 		Instant nextChange = null;
@@ -98,6 +103,8 @@ public class GrantIndex {
 	public boolean refreshImage(String mediaReference) {
 		Instant now = Instant.now();
 		Media image = media.read(new IdType(mediaReference), new SystemRequestDetails());
+		// normally held since the image's write began (see GrantIndexMaintainer)
+		patientLock.lock(FhirImageFacts.patient(image).map(List::of).orElse(List.of()));
 		ImageGrants grants = decisions.batch().grants(image);
 		boolean changed = relabel(image, GrantLabels.stampedAt(grants, now));
 		Optional<Instant> next = GrantLabels.nextChangeAfter(grants, now);

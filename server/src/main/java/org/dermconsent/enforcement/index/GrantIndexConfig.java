@@ -14,7 +14,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The search index of grants: kept exact by every write (always on, so that switching enforcement
@@ -32,10 +35,19 @@ public class GrantIndexConfig {
 
 	@Bean
 	public GrantIndex grantIndex(DaoRegistry daoRegistry, ImageConsentDecisions decisions, GrantRefreshSchedule schedule,
-			IInterceptorService storageInterceptors, EntityManagerFactory entityManagerFactory) {
-		GrantIndex index = new GrantIndex(daoRegistry, decisions, schedule);
-		storageInterceptors.registerInterceptor(new GrantIndexMaintainer(index, entityManagerFactory));
+			IInterceptorService storageInterceptors, EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+		PatientWriteLock patientLock = new PatientWriteLock(entityManagerFactory, isPostgres(dataSource));
+		GrantIndex index = new GrantIndex(daoRegistry, decisions, schedule, patientLock);
+		storageInterceptors.registerInterceptor(new GrantIndexMaintainer(index, entityManagerFactory, patientLock));
 		return index;
+	}
+
+	private static boolean isPostgres(DataSource dataSource) {
+		try (Connection connection = dataSource.getConnection()) {
+			return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+		} catch (SQLException e) {
+			throw new IllegalStateException("Cannot tell which database the server runs on", e);
+		}
 	}
 
 	@Bean(destroyMethod = "stop")

@@ -15,8 +15,10 @@ import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +30,10 @@ import java.util.Set;
  * moved or was deleted), just the image itself when only a Media was updated. Each at most once per transaction,
  * however many entries of a bundle touched it. The labels therefore commit with the write, and a
  * withdrawal is in force for the very next request.
+ *
+ * <p>Every such write first takes the {@link PatientWriteLock} of the patients it concerns, before it
+ * reads anything the labels depend on, so that concurrent writes for one patient (on any node) take
+ * turns and the last one computes the labels from all the consents the others committed.
  */
 @Interceptor
 public class GrantIndexMaintainer {
@@ -36,10 +42,36 @@ public class GrantIndexMaintainer {
 
 	private final GrantIndex index;
 	private final EntityManagerFactory entityManagerFactory;
+	private final PatientWriteLock patientLock;
 
-	public GrantIndexMaintainer(GrantIndex index, EntityManagerFactory entityManagerFactory) {
+	public GrantIndexMaintainer(GrantIndex index, EntityManagerFactory entityManagerFactory, PatientWriteLock patientLock) {
 		this.index = index;
 		this.entityManagerFactory = entityManagerFactory;
+		this.patientLock = patientLock;
+	}
+
+	/** After validation (order 0), before {@link #labelNewImage} reads the consents. */
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = 50)
+	public void lockBeforeCreate(IBaseResource resource, RequestDetails request) {
+		if (!GrantIndex.isOwnWrite(request)) {
+			patientLock.lock(patientsDecidedBy(resource));
+		}
+	}
+
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = 50)
+	public void lockBeforeUpdate(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+		if (!GrantIndex.isOwnWrite(request)) {
+			List<String> patients = new ArrayList<>(patientsDecidedBy(previous));
+			patients.addAll(patientsDecidedBy(resource));
+			patientLock.lock(patients);
+		}
+	}
+
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED, order = 50)
+	public void lockBeforeDelete(IBaseResource resource, RequestDetails request) {
+		if (!GrantIndex.isOwnWrite(request)) {
+			patientLock.lock(patientsDecidedBy(resource));
+		}
 	}
 
 	/** After client-sent grant labels are dropped (GrantLabelMasking, order -100). */
@@ -91,6 +123,12 @@ public class GrantIndexMaintainer {
 		}
 	}
 
+	/** The patient whose labels the resource takes part in deciding: an image's or a derm image consent's. */
+	private static List<String> patientsDecidedBy(IBaseResource resource) {
+		Optional<String> patient = resource instanceof Media image ? FhirImageFacts.patient(image) : consentPatient(resource);
+		return patient.map(List::of).orElse(List.of());
+	}
+
 	private static Optional<String> consentPatient(IBaseResource resource) {
 		if (resource instanceof Consent consent && DermProfiles.isDermImageConsent(consent)
 				&& "Patient".equals(consent.getPatient().getReferenceElement().getResourceType())) {
@@ -138,6 +176,10 @@ public class GrantIndexMaintainer {
 		}
 
 		void apply() {
+			// normally held since the write began; a write that reached here by another path waits now
+			Set<String> toLock = new LinkedHashSet<>(patients);
+			images.values().forEach(patient -> patient.ifPresent(toLock::add));
+			patientLock.lock(toLock);
 			patients.forEach(index::refresh);
 			images.forEach((image, patient) -> {
 				if (patient.isEmpty() || !patients.contains(patient.get())) {
