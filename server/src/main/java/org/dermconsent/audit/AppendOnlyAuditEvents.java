@@ -24,7 +24,8 @@ public class AppendOnlyAuditEvents {
 
 	private static final String AUDIT_EVENT = "AuditEvent";
 	private static final Set<RestOperationTypeEnum> CHANGES =
-			EnumSet.of(RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE);
+			EnumSet.of(RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE,
+					RestOperationTypeEnum.META_ADD, RestOperationTypeEnum.META_DELETE);
 
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
 	public void refuseChanges(RequestDetails request, RestOperationTypeEnum operation) {

@@ -34,8 +34,7 @@ public class AuditConfig {
 			@Value("${spring.datasource.url:}") String databaseUrl) {
 		return new AuditTrail(daoRegistry.getResourceDao(AuditEvent.class), fhirContext, transactions,
 				SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory), dataSource,
-				new AuditJournal(properties.journal() != null ? properties.journal() : defaultJournal(databaseUrl)),
-				properties.flushInterval(), properties.compactInterval());
+				journal(properties, databaseUrl), properties.flushInterval(), properties.compactInterval());
 	}
 
 	@Bean
@@ -56,16 +55,23 @@ public class AuditConfig {
 		event.getApplicationContext().getBean(AuditTrail.class).start();
 	}
 
-	/** Next to an H2 file database; an in-memory database, which a crash loses anyway, gets a temporary one. */
-	static Path defaultJournal(String databaseUrl) {
-		String h2 = "jdbc:h2:";
-		if (databaseUrl.startsWith(h2 + "mem:")) {
+	private static AuditJournal journal(AuditProperties properties, String databaseUrl) {
+		if (properties.journal() != null) {
+			return new AuditJournal(properties.journal().toAbsolutePath(), false, properties.journalTimeout());
+		}
+		if (databaseUrl.startsWith("jdbc:h2:mem:")) { // a crash loses the database too: the journal lives as long as it
 			try {
-				return Files.createTempDirectory("dermconsent-audit-journal");
+				return new AuditJournal(Files.createTempDirectory("dermconsent-audit-journal"), true, properties.journalTimeout());
 			} catch (IOException e) {
 				throw new UncheckedIOException(e);
 			}
 		}
+		return new AuditJournal(defaultJournal(databaseUrl), false, properties.journalTimeout());
+	}
+
+	/** Next to an H2 file database, else {@code ./data/audit-journal}. */
+	static Path defaultJournal(String databaseUrl) {
+		String h2 = "jdbc:h2:";
 		if (databaseUrl.startsWith(h2) && !databaseUrl.startsWith(h2 + "tcp:") && !databaseUrl.startsWith(h2 + "ssl:")) {
 			String file = databaseUrl.substring(h2.length()).split(";", 2)[0];
 			file = file.startsWith("file:") ? file.substring("file:".length()) : file;

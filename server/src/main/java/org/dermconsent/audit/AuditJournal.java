@@ -10,8 +10,10 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +23,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -49,6 +53,8 @@ class AuditJournal {
 	private static final Append STOP = new Append(List.of(), new CompletableFuture<>());
 
 	private final Path directory;
+	private final boolean temporary;
+	private final Duration appendTimeout;
 	private final BlockingQueue<Append> waiting = new LinkedBlockingQueue<>();
 	/** Unsettled records per segment; guarded by {@code this}, as are the current segment's fields. */
 	private final Map<Long, Integer> unsettled = new HashMap<>();
@@ -60,8 +66,15 @@ class AuditJournal {
 	private Thread writer;
 	private volatile boolean closing;
 
-	AuditJournal(Path directory) {
+	/**
+	 * @param temporary     whether the directory belongs to this run only (an in-memory database's
+	 *                      journal), so that {@link #close} deletes it
+	 * @param appendTimeout how long {@link #append} waits for the disk before it gives up
+	 */
+	AuditJournal(Path directory, boolean temporary, Duration appendTimeout) {
 		this.directory = directory;
+		this.temporary = temporary;
+		this.appendTimeout = appendTimeout;
 	}
 
 	Path directory() {
@@ -102,22 +115,30 @@ class AuditJournal {
 		}
 	}
 
-	/** Appends the records and returns once they are on disk: the segment they are in (to settle them). */
+	/**
+	 * Appends the records and returns once they are on disk: the segment they are in (to settle them).
+	 * Throws if they could not be written, or were not written within the append timeout (they may
+	 * still be written later: a record is then kept that nobody was told of, never the reverse).
+	 */
 	long append(List<String> lines) {
 		if (closing) {
 			throw new IllegalStateException("The audit journal is closed");
 		}
 		Append append = new Append(lines, new CompletableFuture<>());
 		waiting.add(append);
+		long deadline = System.nanoTime() + appendTimeout.toNanos();
 		boolean interrupted = false;
 		try {
 			while (true) {
 				try {
-					return append.written().get();
+					return append.written().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 				} catch (InterruptedException e) {
 					interrupted = true; // the record must be on disk before the caller goes on
 				} catch (ExecutionException e) {
-					throw new IllegalStateException("Could not write the audit journal", e.getCause());
+					throw new IllegalStateException("Could not write the audit journal " + directory, e.getCause());
+				} catch (TimeoutException e) {
+					throw new IllegalStateException("The audit journal " + directory + " was not written within "
+							+ appendTimeout.toMillis() + " ms");
 				}
 			}
 		} finally {
@@ -133,18 +154,18 @@ class AuditJournal {
 	}
 
 	/**
-	 * Seals the current segment if it has records, and deletes the sealed segments whose records are all
-	 * settled; {@code beforeDelete} runs first (only if there is one to delete), to make durable what
-	 * settled them.
+	 * Seals the current segment if it has records (the next append starts a new one), and deletes the
+	 * sealed segments whose records are all settled; {@code beforeDelete} runs first (only if there is
+	 * one to delete), to make durable what settled them.
 	 */
 	void compact(Runnable beforeDelete) {
 		List<Long> deletable;
 		synchronized (this) {
 			if (currentRecords > 0) {
-				sealAndStart();
+				closeSegment();
 			}
 			deletable = unsettled.entrySet().stream()
-					.filter(segment -> segment.getKey() != current && segment.getValue() <= 0)
+					.filter(segment -> (segment.getKey() != current || channel == null) && segment.getValue() <= 0)
 					.map(Map.Entry::getKey).toList();
 		}
 		if (deletable.isEmpty()) {
@@ -181,8 +202,10 @@ class AuditJournal {
 		waiting.drainTo(last);
 		last.remove(STOP);
 		synchronized (this) {
-			if (!last.isEmpty() && channel != null) {
+			if (lock != null && !last.isEmpty()) {
 				write(last);
+			} else {
+				last.forEach(append -> append.written().completeExceptionally(new IllegalStateException("The audit journal is closed")));
 			}
 			try {
 				if (channel != null) {
@@ -197,6 +220,20 @@ class AuditJournal {
 			}
 			channel = null;
 		}
+		if (temporary) {
+			deleteTemporaryDirectory();
+		}
+	}
+
+	private void deleteTemporaryDirectory() {
+		try (Stream<Path> files = Files.list(directory)) {
+			for (Path file : files.toList()) {
+				Files.deleteIfExists(file);
+			}
+			Files.deleteIfExists(directory);
+		} catch (IOException e) {
+			log.debug("Could not delete the temporary audit journal {}: {}", directory, e.toString());
+		}
 	}
 
 	private void appendUntilClosed() {
@@ -210,8 +247,13 @@ class AuditJournal {
 			waiting.drainTo(group);
 			boolean stop = group.remove(STOP);
 			if (!group.isEmpty()) {
-				synchronized (this) {
-					write(group);
+				try {
+					synchronized (this) {
+						write(group);
+					}
+				} catch (Throwable unexpected) { // the thread must live on: every disclosure waits for it
+					log.error("The audit journal could not write {} appends: {}", group.size(), unexpected.toString());
+					group.forEach(append -> append.written().completeExceptionally(unexpected));
 				}
 			}
 			if (stop) {
@@ -220,9 +262,16 @@ class AuditJournal {
 		}
 	}
 
-	/** Writes one group, forces it to disk, counts its records as unsettled and releases its callers. */
+	/**
+	 * Writes one group, forces it to disk, counts its records as unsettled and releases its callers.
+	 * After a failed write the segment is closed (the write may have cut a line off) and the next
+	 * group starts a new one, so that the journal recovers once the disk does.
+	 */
 	private void write(List<Append> group) {
 		try {
+			if (channel == null) {
+				startSegment(current + 1);
+			}
 			StringBuilder text = new StringBuilder();
 			int records = 0;
 			for (Append append : group) {
@@ -240,26 +289,30 @@ class AuditJournal {
 			unsettled.merge(current, records, Integer::sum);
 			group.forEach(append -> append.written().complete(current));
 		} catch (IOException | RuntimeException e) {
-			log.error("Could not write {} audit records to the journal: {}", group.size(), e.toString());
+			log.error("Could not write the audit records of {} responses to the journal {}: {}", group.size(), directory,
+					e.toString());
 			group.forEach(append -> append.written().completeExceptionally(e));
+			closeSegment();
+		}
+	}
+
+	/** Seals the current segment: nothing more is appended to it. */
+	private void closeSegment() {
+		if (channel != null) {
 			try {
-				sealAndStart(); // what follows must not continue a line this write may have cut off
-			} catch (RuntimeException cannotStart) {
-				log.error("{}", cannotStart.toString());
+				channel.close();
+			} catch (IOException e) {
+				log.warn("Could not close audit journal segment {}: {}", current, e.toString());
 			}
+			channel = null;
 		}
 	}
 
-	private void sealAndStart() {
-		try {
-			channel.close();
-			startSegment(current + 1);
-		} catch (IOException e) {
-			throw new UncheckedIOException("Cannot start a new audit journal segment in " + directory, e);
-		}
-	}
-
+	/** Opens a new segment numbered {@code segment} or, if that name is taken, the next free one. */
 	private void startSegment(long segment) throws IOException {
+		while (Files.exists(segmentPath(segment), LinkOption.NOFOLLOW_LINKS)) {
+			segment++; // the name is taken (a failed earlier attempt to start it)
+		}
 		channel = FileChannel.open(segmentPath(segment), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 		current = segment;
 		currentRecords = 0;

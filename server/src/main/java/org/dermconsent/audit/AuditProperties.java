@@ -14,7 +14,9 @@ import java.time.Duration;
  *                        is stored; by default {@code audit-journal} next to an H2 file database, a
  *                        temporary directory for an in-memory one, else {@code ./data/audit-journal}
  * @param compactInterval how often the journal's stored segments are deleted (for H2 after a checkpoint)
+ * @param journalTimeout  how long a disclosing response waits for its record to reach the disk; longer, and
+ *                        it is refused (503) rather than sent unrecorded
  */
 @ConfigurationProperties(prefix = "dermconsent.audit")
 public record AuditProperties(@DefaultValue("true") boolean enabled, @DefaultValue("1s") Duration flushInterval,
-		Path journal, @DefaultValue("10s") Duration compactInterval) {}
+		Path journal, @DefaultValue("10s") Duration compactInterval, @DefaultValue("10s") Duration journalTimeout) {}

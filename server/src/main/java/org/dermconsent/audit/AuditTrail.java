@@ -7,6 +7,7 @@ import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
+import org.dermconsent.rest.ServiceUnavailable;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,9 +35,13 @@ import java.util.function.Supplier;
  * journal by a crash are stored at the next start. Each event has an id of its own, assigned before
  * it is journaled, and is stored by update-as-create, so storing it twice leaves one event.
  *
- * <p>An event that cannot be stored does not hold up the others: a failed batch is stored event by
- * event, an event that still fails is stored in a reduced form (its references as identifiers), and
- * one that fails even so is logged and stays in the journal, to be tried again at the next start.
+ * <p>An event that cannot be stored never holds up the others: a failed batch is stored event by
+ * event; an event that still fails is stored with the references that do not resolve (an image
+ * deleted meanwhile, or lost with the database's last second in a crash) as identifiers, first of
+ * the images only, then of every reference; one that fails even so is set aside and tried again
+ * alone, less and less often (up to every {@link #MAX_RETRY_DELAY}), while the writer goes on with
+ * new events. While the database is down a batch is set aside whole, without the one-by-one tries.
+ * Whatever is set aside stays in the journal, so a restart tries it again too.
  *
  * <p>Each event is stored through the DAO rather than posted in a transaction Bundle: a Bundle's
  * pre-fetch resolves all its references in one query, which H2 answers by scanning every resource.
@@ -47,10 +53,14 @@ public class AuditTrail {
 
 	private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
 	private static final int BATCH = 200;
+	private static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
 	private static final String REFERENCE_SYSTEM = "https://dermconsent.org/fhir/NamingSystem/resource-reference";
 
 	/** A journaled event waiting to be stored, as the JSON it was journaled as. */
 	private record Journaled(long segment, String json) {}
+
+	/** An event that could not be stored, with how often it failed and when to try it again. */
+	private record SetAside(Journaled event, int failures, long dueNanos) {}
 
 	private final IFhirResourceDao<AuditEvent> auditEvents;
 	private final IHapiTransactionService transactions;
@@ -61,13 +71,15 @@ public class AuditTrail {
 	private final Duration interval;
 	private final Duration compactInterval;
 	private final BlockingQueue<Journaled> queue = new LinkedBlockingQueue<>();
+	/** Only the thread that stores (the writer, or {@link #stop} after it) touches this. */
+	private final List<SetAside> setAside = new ArrayList<>();
 	private volatile boolean running;
 	private Thread writer;
 	private long lastCompact = System.nanoTime();
 
 	public AuditTrail(IFhirResourceDao<AuditEvent> auditEvents, FhirContext fhirContext,
-			IHapiTransactionService transactions, EntityManager entityManager, DataSource dataSource, AuditJournal journal, Duration interval,
-			Duration compactInterval) {
+			IHapiTransactionService transactions, EntityManager entityManager, DataSource dataSource, AuditJournal journal,
+			Duration interval, Duration compactInterval) {
 		this.auditEvents = auditEvents;
 		this.transactions = transactions;
 		this.entityManager = entityManager;
@@ -83,7 +95,10 @@ public class AuditTrail {
 		journal.open().forEach(leftover -> queue.add(new Journaled(leftover.segment(), leftover.line())));
 	}
 
-	/** Journals the disclosures; returns once they survive a crash. */
+	/**
+	 * Journals the disclosures; returns once they survive a crash. Throws if they could not be
+	 * journaled: the response that discloses them must then not be sent.
+	 */
 	public void record(List<Disclosure> disclosures) {
 		if (disclosures.isEmpty()) {
 			return;
@@ -99,6 +114,10 @@ public class AuditTrail {
 		lines.forEach(line -> queue.add(new Journaled(segment, line)));
 	}
 
+	AuditJournal journal() {
+		return journal;
+	}
+
 	public synchronized void start() {
 		if (writer == null) {
 			running = true;
@@ -109,9 +128,9 @@ public class AuditTrail {
 	}
 
 	/**
-	 * Stops the writer thread, stores whatever is still queued and closes the journal. The writer is
-	 * not interrupted: an interrupt in the middle of a write makes the full-text index drop that batch
-	 * after its commit. It notices within one interval.
+	 * Stops the writer thread, stores whatever is still queued (and tries what was set aside once
+	 * more) and closes the journal. The writer is not interrupted: an interrupt in the middle of a
+	 * write makes the full-text index drop that batch after its commit. It notices within one interval.
 	 */
 	public synchronized void stop() {
 		running = false;
@@ -121,22 +140,31 @@ public class AuditTrail {
 			} catch (InterruptedException e) {
 				Thread.currentThread().interrupt();
 			}
+			if (writer.isAlive()) {
+				log.warn("The audit writer is still storing after 30 s; what it has not stored stays in the journal {}",
+						journal.directory());
+				writer = null;
+				journal.close();
+				return;
+			}
 			writer = null;
 		}
-		flush();
-		journal.close();
-	}
-
-	/** Stores everything queued so far and deletes the journal segments that are all stored; returns how many were stored. */
-	public synchronized int flush() {
-		int stored = 0;
 		List<Journaled> batch = new ArrayList<>();
-		for (int pending = queue.size(); pending > 0 && queue.drainTo(batch, BATCH) > 0; pending -= batch.size()) {
-			stored += store(batch);
+		while (queue.drainTo(batch, BATCH) > 0) {
+			store(batch);
 			batch.clear();
 		}
+		List<Journaled> again = setAside.stream().map(SetAside::event).toList();
+		setAside.clear();
+		for (int from = 0; from < again.size(); from += BATCH) {
+			store(again.subList(from, Math.min(again.size(), from + BATCH)));
+		}
+		if (!setAside.isEmpty()) {
+			log.warn("{} audit events could not be stored; they stay in the journal {} for the next start",
+					setAside.size(), journal.directory());
+		}
 		compact();
-		return stored;
+		journal.close();
 	}
 
 	private void writeUntilStopped() {
@@ -148,6 +176,7 @@ public class AuditTrail {
 					queue.drainTo(batch, BATCH - 1);
 					store(batch);
 				}
+				retryWhatIsDue();
 				if (System.nanoTime() - lastCompact >= compactInterval.toNanos()) {
 					compact();
 				}
@@ -160,8 +189,36 @@ public class AuditTrail {
 		}
 	}
 
-	/** Stores a batch in one transaction, or failing that event by event; returns how many were stored. */
+	/** Stores, as one batch, the events set aside whose time has come. */
+	private void retryWhatIsDue() {
+		long now = System.nanoTime();
+		List<Journaled> due = new ArrayList<>();
+		Map<Journaled, Integer> failures = new HashMap<>();
+		for (Iterator<SetAside> it = setAside.iterator(); it.hasNext() && due.size() < BATCH; ) {
+			SetAside next = it.next();
+			if (next.dueNanos() - now <= 0) {
+				it.remove();
+				due.add(next.event());
+				failures.put(next.event(), next.failures());
+			}
+		}
+		if (!due.isEmpty()) {
+			int stored = store(due, failures);
+			if (stored > 0) {
+				log.info("Stored {} audit events that had failed before", stored);
+			}
+		}
+	}
+
 	private int store(List<Journaled> batch) {
+		return store(batch, Map.of());
+	}
+
+	/**
+	 * Stores a batch in one transaction, or failing that event by event; sets aside what cannot be
+	 * stored; returns how many were stored.
+	 */
+	private int store(List<Journaled> batch, Map<Journaled, Integer> earlierFailures) {
 		IParser parser = parsers.get();
 		List<Journaled> readable = new ArrayList<>(batch.size());
 		List<AuditEvent> events = new ArrayList<>(batch.size());
@@ -170,43 +227,80 @@ public class AuditTrail {
 				events.add(parser.parseResource(AuditEvent.class, journaled.json()));
 				readable.add(journaled);
 			} catch (RuntimeException unreadable) {
-				log.warn("An audit journal record is unreadable and skipped: {}", unreadable.toString());
+				log.error("An audit journal record is unreadable and skipped: {}", unreadable.toString());
 				journal.settle(journaled.segment(), 1);
 			}
+		}
+		if (readable.isEmpty()) {
+			return 0;
 		}
 		try {
 			storeInOneTransaction(events);
 			settle(readable);
 			return readable.size();
 		} catch (RuntimeException e) {
+			if (ServiceUnavailable.isOutage(e)) {
+				log.warn("Could not store {} audit events, the database is unavailable ({}); they wait in the journal",
+						readable.size(), e.toString());
+				readable.forEach(journaled -> setAside(journaled, earlierFailures.getOrDefault(journaled, 0) + 1, null));
+				return 0;
+			}
 			if (readable.size() > 1) {
 				log.warn("Could not store {} audit events at once ({}): storing them one by one", readable.size(), e.toString());
 			}
-			return storeOneByOne(readable);
+			return storeOneByOne(readable, earlierFailures);
 		}
 	}
 
-	private int storeOneByOne(List<Journaled> batch) {
+	private int storeOneByOne(List<Journaled> batch, Map<Journaled, Integer> earlierFailures) {
 		int stored = 0;
-		IParser parser = parsers.get();
 		for (Journaled journaled : batch) {
-			try {
-				storeInOneTransaction(List.of(parser.parseResource(AuditEvent.class, journaled.json())));
-			} catch (RuntimeException e) {
-				AuditEvent reduced = reduced(parser.parseResource(AuditEvent.class, journaled.json()));
-				try {
-					storeInOneTransaction(List.of(reduced));
-					log.warn("Audit event {} stored with its references as identifiers: {}", reduced.getIdPart(), e.toString());
-				} catch (RuntimeException again) {
-					log.error("Could not store audit event {}; it stays in the journal {} for the next start: {}",
-							reduced.getIdPart(), journal.directory(), again.toString());
-					continue;
-				}
+			RuntimeException failure = storeAlone(journaled);
+			if (failure == null) {
+				journal.settle(journaled.segment(), 1);
+				stored++;
+			} else {
+				setAside(journaled, earlierFailures.getOrDefault(journaled, 0) + 1, failure);
 			}
-			journal.settle(journaled.segment(), 1);
-			stored++;
 		}
 		return stored;
+	}
+
+	/** Stores one event, reduced if need be; returns null if it is stored, else why not. */
+	private RuntimeException storeAlone(Journaled journaled) {
+		IParser parser = parsers.get();
+		try {
+			storeInOneTransaction(List.of(parser.parseResource(AuditEvent.class, journaled.json())));
+			return null;
+		} catch (RuntimeException whole) {
+			if (ServiceUnavailable.isOutage(whole)) {
+				return whole;
+			}
+			for (boolean patientsToo : new boolean[] {false, true}) {
+				AuditEvent reduced = reduced(parser.parseResource(AuditEvent.class, journaled.json()), patientsToo);
+				try {
+					storeInOneTransaction(List.of(reduced));
+					log.warn("Audit event {} stored with its {} references as identifiers: {}", reduced.getIdPart(),
+							patientsToo ? "image and patient" : "image", whole.toString());
+					return null;
+				} catch (RuntimeException again) {
+					whole = again;
+				}
+			}
+			return whole;
+		}
+	}
+
+	/** Keeps an event to try again later; its first failure (but not an outage's) is an error. */
+	private void setAside(Journaled journaled, int failures, RuntimeException failure) {
+		long delay = Math.min(MAX_RETRY_DELAY.toMillis(), interval.toMillis() << Math.min(failures, 20));
+		setAside.add(new SetAside(journaled, failures, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay)));
+		if (failure != null && failures == 1) {
+			log.error("Could not store an audit event; it stays in the journal {} and is tried again, next in {} ms: {}",
+					journal.directory(), delay, failure.toString());
+		} else if (failure != null) {
+			log.debug("Audit event still not stored after {} attempts: {}", failures, failure.toString());
+		}
 	}
 
 	private void storeInOneTransaction(List<AuditEvent> events) {
@@ -218,11 +312,11 @@ public class AuditTrail {
 		});
 	}
 
-	/** The event with every reference (to an image or patient that may be gone) as a plain identifier. */
-	private static AuditEvent reduced(AuditEvent event) {
+	/** The event with its references to images (and to patients too, if asked) as plain identifiers. */
+	private static AuditEvent reduced(AuditEvent event, boolean patientsToo) {
 		for (AuditEvent.AuditEventEntityComponent entity : event.getEntity()) {
-			if (entity.getWhat().hasReference()) {
-				String reference = entity.getWhat().getReference();
+			String reference = entity.getWhat().getReference();
+			if (reference != null && (patientsToo || !reference.startsWith("Patient/"))) {
 				entity.getWhat().setReference(null).setDisplay(reference).getIdentifier()
 						.setSystem(REFERENCE_SYSTEM).setValue(reference);
 			}
