@@ -7,7 +7,10 @@ import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import jakarta.persistence.EntityManagerFactory;
 import org.dermconsent.enforcement.ImageOfBinary;
+import org.dermconsent.security.SecurityProperties;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
@@ -28,13 +31,15 @@ import java.nio.file.Path;
 @Configuration
 public class AuditConfig {
 
+	private static final Logger log = LoggerFactory.getLogger(AuditConfig.class);
+
 	@Bean(initMethod = "open", destroyMethod = "stop")
 	public AuditTrail auditTrail(DaoRegistry daoRegistry, FhirContext fhirContext, IHapiTransactionService transactions,
 			EntityManagerFactory entityManagerFactory, DataSource dataSource, AuditProperties properties,
-			@Value("${spring.datasource.url:}") String databaseUrl) {
+			SecurityProperties security, @Value("${spring.datasource.url:}") String databaseUrl) {
 		return new AuditTrail(daoRegistry.getResourceDao(AuditEvent.class), fhirContext, transactions,
 				SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory), dataSource,
-				journal(properties, databaseUrl), properties.flushInterval(), properties.compactInterval());
+				journal(properties, databaseUrl, security.enabled()), properties.flushInterval(), properties.compactInterval());
 	}
 
 	@Bean
@@ -55,18 +60,28 @@ public class AuditConfig {
 		event.getApplicationContext().getBean(AuditTrail.class).start();
 	}
 
-	private static AuditJournal journal(AuditProperties properties, String databaseUrl) {
+	private static AuditJournal journal(AuditProperties properties, String databaseUrl, boolean security) {
+		if (!properties.durable()) {
+			if (security) {
+				throw new IllegalStateException("dermconsent.audit.durable=false is for benchmarks only and cannot be"
+						+ " combined with dermconsent.security.enabled=true");
+			}
+			log.warn("The audit journal is not forced to disk (dermconsent.audit.durable=false): a crash of the machine"
+					+ " can lose disclosures. Use this only to measure what durability costs.");
+		}
 		if (properties.journal() != null) {
-			return new AuditJournal(properties.journal().toAbsolutePath(), false, properties.journalTimeout());
+			return new AuditJournal(properties.journal().toAbsolutePath(), false, properties.durable(),
+					properties.journalTimeout());
 		}
 		if (databaseUrl.startsWith("jdbc:h2:mem:")) { // a crash loses the database too: the journal lives as long as it
 			try {
-				return new AuditJournal(Files.createTempDirectory("dermconsent-audit-journal"), true, properties.journalTimeout());
+				return new AuditJournal(Files.createTempDirectory("dermconsent-audit-journal"), true, properties.durable(),
+						properties.journalTimeout());
 			} catch (IOException e) {
 				throw new UncheckedIOException(e);
 			}
 		}
-		return new AuditJournal(defaultJournal(databaseUrl), false, properties.journalTimeout());
+		return new AuditJournal(defaultJournal(databaseUrl), false, properties.durable(), properties.journalTimeout());
 	}
 
 	/** Next to an H2 file database, else {@code ./data/audit-journal}. */

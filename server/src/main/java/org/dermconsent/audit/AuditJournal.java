@@ -54,6 +54,7 @@ class AuditJournal {
 
 	private final Path directory;
 	private final boolean temporary;
+	private final boolean force;
 	private final Duration appendTimeout;
 	private final BlockingQueue<Append> waiting = new LinkedBlockingQueue<>();
 	/** Unsettled records per segment; guarded by {@code this}, as are the current segment's fields. */
@@ -69,11 +70,14 @@ class AuditJournal {
 	/**
 	 * @param temporary     whether the directory belongs to this run only (an in-memory database's
 	 *                      journal), so that {@link #close} deletes it
+	 * @param force         whether an append returns only once its records are forced to the disk (false
+	 *                      only to measure what that costs: a crash of the machine may then lose records)
 	 * @param appendTimeout how long {@link #append} waits for the disk before it gives up
 	 */
-	AuditJournal(Path directory, boolean temporary, Duration appendTimeout) {
+	AuditJournal(Path directory, boolean temporary, boolean force, Duration appendTimeout) {
 		this.directory = directory;
 		this.temporary = temporary;
+		this.force = force;
 		this.appendTimeout = appendTimeout;
 	}
 
@@ -210,6 +214,9 @@ class AuditJournal {
 			try {
 				if (channel != null) {
 					channel.close();
+					if (currentRecords == 0) {
+						Files.deleteIfExists(segmentPath(current)); // opened at the start, never written
+					}
 				}
 				if (lock != null) {
 					lock.release();
@@ -284,7 +291,9 @@ class AuditJournal {
 			while (bytes.hasRemaining()) {
 				channel.write(bytes);
 			}
-			channel.force(false);
+			if (force) {
+				channel.force(false);
+			}
 			currentRecords += records;
 			unsettled.merge(current, records, Integer::sum);
 			group.forEach(append -> append.written().complete(current));
@@ -317,7 +326,9 @@ class AuditJournal {
 		current = segment;
 		currentRecords = 0;
 		unsettled.put(segment, 0);
-		forceDirectory(); // a new file's name must survive a power loss, not only its bytes
+		if (force) {
+			forceDirectory(); // a new file's name must survive a power loss, not only its bytes
+		}
 	}
 
 	private void forceDirectory() {

@@ -16,7 +16,11 @@ import java.time.Duration;
  * @param compactInterval how often the journal's stored segments are deleted (for H2 after a checkpoint)
  * @param journalTimeout  how long a disclosing response waits for its record to reach the disk; longer, and
  *                        it is refused (503) rather than sent unrecorded
+ * @param durable         false only to measure what durability costs (benchmarks): the journal is then written
+ *                        but not forced to disk, so a crash of the machine (not only of the server) can lose
+ *                        disclosures. Refused together with security.
  */
 @ConfigurationProperties(prefix = "dermconsent.audit")
 public record AuditProperties(@DefaultValue("true") boolean enabled, @DefaultValue("1s") Duration flushInterval,
-		Path journal, @DefaultValue("10s") Duration compactInterval, @DefaultValue("10s") Duration journalTimeout) {}
+		Path journal, @DefaultValue("10s") Duration compactInterval, @DefaultValue("10s") Duration journalTimeout,
+		@DefaultValue("true") boolean durable) {}
