@@ -5,8 +5,9 @@ import java.util.Objects;
 
 /**
  * One precomputed permission of one image: {@code purpose} is permitted to {@code actor} from
- * {@code validFrom} (inclusive) until {@code validTo} (exclusive). This is the row the server stores
- * and joins against in SQL.
+ * {@code validFrom} (inclusive) until {@code validTo} (exclusive). The server does not store grants
+ * as rows: it writes them onto the image as grant labels ({@link GrantLabels}), which searches
+ * filter on in SQL.
  *
  * @param purpose   a concrete use
  * @param actor     a reference named somewhere in the governing consent, or null for every actor the

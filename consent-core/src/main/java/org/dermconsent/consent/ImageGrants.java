@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * Everything one image is permitted for, precomputed by {@link GrantTimeline}.
  *
- * <p>How to look a request up (and how the server's SQL must do it): a request by an actor named in
+ * <p>How to look a request up (and what the grant labels, {@link GrantLabels}, encode for the server's
+ * SQL filter): a request by an actor named in
  * the consent ({@link #namedActors()}) is permitted iff a grant for that actor covers the purpose and
  * time; any other request (an actor the consent does not name, or no actor) iff a grant with a null
  * actor does. Named actors are kept apart because a consent can deny a named actor what everyone else

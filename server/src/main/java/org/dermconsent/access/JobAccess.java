@@ -4,8 +4,7 @@ import ca.uhn.fhir.model.api.BaseBatchJobParameters;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import org.dermconsent.consent.AccessRequest;
 import org.dermconsent.consent.ImageUse;
-import org.dermconsent.enforcement.RequestPurpose;
-import org.dermconsent.security.SmartToken;
+import org.dermconsent.access.RequestPurpose;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -41,12 +40,7 @@ public record JobAccess(ImageUse purpose, Set<String> actors, Optional<String> c
 	/** The access of a REST request whose purpose was established (see {@link RequestPurpose}). */
 	public static JobAccess of(RequestDetails request) {
 		AccessRequest access = RequestPurpose.access(request);
-		return new JobAccess(access.purpose(), access.actors(), currentClient());
-	}
-
-	/** The client of the request served on this thread: its token's client, none with security off. */
-	public static Optional<String> currentClient() {
-		return SmartToken.current().map(SmartToken::clientId);
+		return new JobAccess(access.purpose(), access.actors(), RequestPurpose.client(request));
 	}
 
 	/** The access stored in {@code job} at kickoff, or empty if none (or none that decodes) is there. */

@@ -6,8 +6,9 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import jakarta.persistence.EntityManagerFactory;
-import org.dermconsent.enforcement.ImageOfBinary;
+import org.dermconsent.enforcement.DisclosureAudit;
 import org.dermconsent.security.SecurityProperties;
+import org.dermconsent.vocabulary.ImageOfBinary;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,17 +43,28 @@ public class AuditConfig {
 				journal(properties, databaseUrl, security.enabled()), properties.flushInterval(), properties.compactInterval());
 	}
 
+	/** AuditEvents are append-only on the REST paths and on the storage paths (transaction and batch entries). */
 	@Bean
-	public AppendOnlyAuditEvents appendOnlyAuditEvents(RestfulServer fhirRestfulServer, AuditTrail trail,
-			IInterceptorService storageInterceptors, DaoRegistry daoRegistry, AuditProperties properties) {
+	public AppendOnlyAuditEvents appendOnlyAuditEvents(RestfulServer fhirRestfulServer, IInterceptorService storageInterceptors) {
 		AppendOnlyAuditEvents appendOnly = new AppendOnlyAuditEvents();
 		fhirRestfulServer.registerInterceptor(appendOnly);
 		storageInterceptors.registerInterceptor(appendOnly);
-		if (properties.enabled()) {
-			storageInterceptors.registerInterceptor(new DisclosureRecorder(trail, new ImageOfBinary(daoRegistry)));
-			fhirRestfulServer.registerInterceptor(new DisclosureRelease(trail));
-		}
 		return appendOnly;
+	}
+
+	/**
+	 * The audit step of the disclosure pipeline; records what a response disclosed when the pipeline
+	 * says it leaves ({@link DisclosureAudit#leaving}), and what a handler that writes its own response
+	 * disclosed when it is done ({@link DisclosureRelease}).
+	 */
+	@Bean
+	public DisclosureAudit disclosureAudit(AuditTrail trail, DaoRegistry daoRegistry, AuditProperties properties,
+			RestfulServer fhirRestfulServer) {
+		if (!properties.enabled()) {
+			return DisclosureAudit.NONE;
+		}
+		fhirRestfulServer.registerInterceptor(new DisclosureRelease(trail));
+		return new DisclosureRecorder(trail, new ImageOfBinary(daoRegistry));
 	}
 
 	@EventListener(ApplicationReadyEvent.class)

@@ -1,19 +1,12 @@
 package org.dermconsent.audit;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Interceptor;
-import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
-import org.dermconsent.consent.AccessRequest;
 import org.dermconsent.consent.ImageUse;
-import org.dermconsent.consent.fhir.FhirImageFacts;
-import org.dermconsent.enforcement.BulkExportConsent;
-import org.dermconsent.enforcement.ImageOfBinary;
-import org.dermconsent.enforcement.RequestPurpose;
-import org.dermconsent.security.SmartToken;
+import org.dermconsent.vocabulary.FhirImageFacts;
+import org.dermconsent.access.JobAccess;
+import org.dermconsent.enforcement.DisclosureAudit;
+import org.dermconsent.vocabulary.ImageOfBinary;
+import org.dermconsent.access.RequestPurpose;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Media;
@@ -27,12 +20,12 @@ import java.util.Optional;
 
 /**
  * Notes every image, and every image's bytes, that leaves the server for a purpose other than
- * clinical care: in responses (after consent enforcement has removed what may not leave), one
- * disclosure per patient and response, held until the response succeeds ({@link DisclosureRelease});
- * and in bulk export files, recorded before the image is written to the file.
+ * clinical care, as the disclosure pipeline lets it out: in responses, one disclosure per patient and
+ * response, held until the response leaves ({@link #leaving}: on disk before it does, and never for a
+ * response that fails); and in bulk export files, on disk before the image is written to the file.
+ * Storing the AuditEvents happens later, in {@link AuditTrail}.
  */
-@Interceptor
-public class DisclosureRecorder {
+public class DisclosureRecorder implements DisclosureAudit {
 
 	private final AuditTrail trail;
 	private final ImageOfBinary imageOfBinary;
@@ -42,23 +35,16 @@ public class DisclosureRecorder {
 		this.imageOfBinary = imageOfBinary;
 	}
 
-	// consent has already removed what may not be shown (DisclosureGuard, order -200); record before
-	// the pseudonym replaces the patient reference (order 0)
-	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = -100)
-	public void recordShown(IPreResourceShowDetails resources, RequestDetails request) {
-		if (request == null || request instanceof SystemRequestDetails) {
-			return;
-		}
+	@Override
+	public void shown(List<IBaseResource> resources, RequestDetails request) {
 		ImageUse purpose = RequestPurpose.of(request);
 		if (purpose == ImageUse.CLINICAL_CARE) {
 			return;
 		}
-		Optional<SmartToken> token = SmartToken.current();
-		String client = token.map(SmartToken::clientId).orElse(null);
-		String user = token.map(SmartToken::subject).orElse(null);
+		String client = RequestPurpose.client(request).orElse(null);
+		String user = RequestPurpose.user(request).orElse(null);
 		Map<Optional<String>, List<String>> shownByPatient = new LinkedHashMap<>();
-		for (int i = 0; i < resources.size(); i++) {
-			IBaseResource resource = resources.getResource(i);
+		for (IBaseResource resource : resources) {
 			imageReference(resource).ifPresent(image -> shownByPatient
 					.computeIfAbsent(patientOf(resource, request), patient -> new ArrayList<>()).add(image));
 		}
@@ -71,16 +57,25 @@ public class DisclosureRecorder {
 		}
 	}
 
-	// after the consent decision (order 0), before the pseudonym (order 100)
-	@Hook(value = Pointcut.STORAGE_BULK_EXPORT_RESOURCE_INCLUSION, order = 50)
-	public boolean recordExported(BulkExportJobParameters job, IBaseResource resource) {
-		Optional<AccessRequest> access = BulkExportConsent.accessOf(job);
-		if (access.isPresent() && access.get().purpose() != ImageUse.CLINICAL_CARE) {
-			String client = access.get().actors().stream().findFirst().orElse("bulk-export");
+	@Override
+	public void exported(IBaseResource resource, JobAccess job) {
+		if (job.purpose() != ImageUse.CLINICAL_CARE) {
+			String client = job.actors().stream().findFirst().orElse("bulk-export");
 			imageReference(resource).ifPresent(image -> trail.record(List.of(new Disclosure(List.of(image),
-					patientOf(resource, null).orElse(null), access.get().purpose(), client, null, true, Instant.now()))));
+					patientOf(resource, null).orElse(null), job.purpose(), client, null, true, Instant.now()))));
 		}
-		return true;
+	}
+
+	/**
+	 * Journals what the response discloses before it leaves; if that fails the response does not
+	 * leave (503). A transaction's or batch's entries leave with their Bundle, whose request holds
+	 * what they showed.
+	 */
+	@Override
+	public void leaving(RequestDetails request) {
+		if (!request.isSubRequest()) {
+			DisclosureRelease.recordBeforeResponding(trail, request);
+		}
 	}
 
 	/** The reference to record if {@code resource} is an image or image bytes. */

@@ -11,12 +11,13 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /**
- * Records a request's disclosures durably when its response succeeds, before the response is
- * written: HAPI calls SERVER_OUTGOING_RESPONSE just before it serialises a successful response (and
- * not for a failed one, nor for a transaction's entries). If they cannot be recorded the response
- * does not go out: the request fails with 503 instead (fail closed).
- * SERVER_PROCESSING_COMPLETED_NORMALLY catches what a handler that writes its own response (and so
- * skips the first hook) disclosed: late, after the bytes, but recorded.
+ * Releases a request's pending disclosures ({@link PendingDisclosures}) to the audit journal. Before
+ * a successful response is written, when the disclosure pipeline says it leaves
+ * ({@link DisclosureRecorder#leaving}): if they cannot be journaled the response does not go out, the
+ * request fails with 503 instead (fail closed). HAPI does not get there for a failed response, so what
+ * a failed request showed is never recorded. SERVER_PROCESSING_COMPLETED_NORMALLY catches what a
+ * handler that writes its own response (and so skips SERVER_OUTGOING_RESPONSE) disclosed: late, after
+ * the bytes, but recorded.
  */
 @Interceptor
 public class DisclosureRelease {
@@ -29,11 +30,7 @@ public class DisclosureRelease {
 		this.trail = trail;
 	}
 
-	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
-	public boolean recordBeforeResponding(RequestDetails request) {
-		if (request.isSubRequest()) {
-			return true;
-		}
+	static void recordBeforeResponding(AuditTrail trail, RequestDetails request) {
 		List<Disclosure> disclosures = PendingDisclosures.take(request);
 		try {
 			trail.record(disclosures);
@@ -41,7 +38,6 @@ public class DisclosureRelease {
 			throw new ServiceUnavailableException(
 					"The images could not be recorded in the disclosure audit, so they are not sent; try again later", e);
 		}
-		return true;
 	}
 
 	@Hook(Pointcut.SERVER_PROCESSING_COMPLETED_NORMALLY)

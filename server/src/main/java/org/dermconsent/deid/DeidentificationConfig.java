@@ -35,20 +35,18 @@ public class DeidentificationConfig {
 	}
 
 	@Bean
-	public PseudonymMasking pseudonymMasking(Pseudonyms pseudonyms, IInterceptorService storageInterceptors) {
-		PseudonymMasking masking = new PseudonymMasking(pseudonyms);
-		storageInterceptors.registerInterceptor(masking);
-		return masking;
+	public PseudonymMasking pseudonymMasking(Pseudonyms pseudonyms) {
+		return new PseudonymMasking(pseudonyms);
 	}
 
 	@Bean
 	public DeidentifyOperation deidentifyOperation(DaoRegistry daoRegistry, ImageConsentDecisions decisions,
-			PseudonymMasking masking, ObjectProvider<EnforcementConfig.EnforcementSwitch> enforcement,
+			ObjectProvider<EnforcementConfig.EnforcementSwitch> enforcement,
 			RestfulServer fhirRestfulServer) {
 		// looked up on first use: asking for it here would create the enforcement beans early and change the
 		// order in which their search interceptors register (SearchPurposeFilter must register before ImageProbeRejection)
 		DeidentifyOperation operation = new DeidentifyOperation(new Deidentifier(daoRegistry),
-				daoRegistry.getResourceDao(org.hl7.fhir.r4.model.Binary.class), decisions, masking,
+				daoRegistry.getResourceDao(org.hl7.fhir.r4.model.Binary.class), decisions,
 				() -> enforcement.getObject().enabled());
 		fhirRestfulServer.registerProvider(operation);
 		return operation;

@@ -14,11 +14,11 @@ import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import org.dermconsent.consent.AccessRequest;
 import org.dermconsent.consent.Decision;
 import org.dermconsent.consent.ImageUse;
-import org.dermconsent.consent.fhir.FhirImageFacts;
+import org.dermconsent.vocabulary.FhirImageFacts;
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
 import org.dermconsent.deid.image.CropRegion;
-import org.dermconsent.enforcement.LocalBinaryUrl;
-import org.dermconsent.enforcement.RequestPurpose;
+import org.dermconsent.vocabulary.LocalBinaryUrl;
+import org.dermconsent.access.RequestPurpose;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.IdType;
@@ -53,15 +53,13 @@ public class DeidentifyOperation {
 	private final Deidentifier deidentifier;
 	private final IFhirResourceDao<Binary> binaries;
 	private final ImageConsentDecisions decisions;
-	private final PseudonymMasking masking;
 	private final BooleanSupplier enforcement;
 
 	public DeidentifyOperation(Deidentifier deidentifier, IFhirResourceDao<Binary> binaries, ImageConsentDecisions decisions,
-			PseudonymMasking masking, BooleanSupplier enforcement) {
+			BooleanSupplier enforcement) {
 		this.deidentifier = deidentifier;
 		this.binaries = binaries;
 		this.decisions = decisions;
-		this.masking = masking;
 		this.enforcement = enforcement;
 	}
 
@@ -106,10 +104,7 @@ public class DeidentifyOperation {
 							+ " does not permit it for " + purpose.code());
 			return outcome;
 		}
-		if (PseudonymMasking.masksFor(purpose)) {
-			masking.mask(derivative);
-		}
-		return derivative;
+		return derivative; // the disclosure pipeline audits it and masks its subject as it leaves
 	}
 
 	/**

@@ -1,17 +1,9 @@
 package org.dermconsent.deid;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Interceptor;
-import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
-import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
-import org.dermconsent.access.JobAccess;
 import org.dermconsent.consent.Identifiability;
 import org.dermconsent.consent.ImageUse;
-import org.dermconsent.consent.fhir.FhirImageFacts;
-import org.dermconsent.enforcement.RequestPurpose;
+import org.dermconsent.vocabulary.FhirImageFacts;
+import org.dermconsent.enforcement.SubjectMasking;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
@@ -27,11 +19,10 @@ import java.util.Optional;
  * pseudonym for a PSEUDED derivative, an opaque per-image value for an ANONYED one. Stored resources
  * keep the real subject, which consent enforcement and the grant index rely on.
  *
- * <p>Applies to every read path that shows stored resources (read, vread, search, includes, history,
- * $everything, batch GETs) and to bulk export files. The server's own reads are left alone.
+ * <p>The disclosure pipeline applies it, as its last step, to everything that leaves for another
+ * purpose than clinical care: every response and every bulk export file.
  */
-@Interceptor
-public class PseudonymMasking {
+public class PseudonymMasking implements SubjectMasking {
 
 	static final String OBSERVATION_VALUE = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue";
 
@@ -41,31 +32,13 @@ public class PseudonymMasking {
 		this.pseudonyms = pseudonyms;
 	}
 
-	@Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
-	public void maskShown(IPreResourceShowDetails resources, RequestDetails request) {
-		if (request == null || request instanceof SystemRequestDetails || !masksFor(RequestPurpose.of(request))) {
-			return;
-		}
-		for (int i = 0; i < resources.size(); i++) {
-			mask(resources.getResource(i));
-		}
-	}
-
-	/** Runs after the consent check of bulk export (which decides a derivative by its real subject). */
-	@Hook(value = Pointcut.STORAGE_BULK_EXPORT_RESOURCE_INCLUSION, order = 100)
-	public boolean maskExported(BulkExportJobParameters job, IBaseResource resource) {
-		if (masksFor(purposeOf(job).orElse(null))) {
-			mask(resource);
-		}
-		return true;
-	}
-
 	/** Every purpose but clinical care; an unknown purpose too (fail safe). */
 	public static boolean masksFor(ImageUse purpose) {
 		return purpose != ImageUse.CLINICAL_CARE;
 	}
 
 	/** Replaces the subject of a de-identified Media in place; anything else is left as it is. */
+	@Override
 	public void mask(IBaseResource resource) {
 		if (!(resource instanceof Media media) || !isDeidentified(media)) {
 			return;
@@ -99,10 +72,5 @@ public class PseudonymMasking {
 			}
 		}
 		return anonymized;
-	}
-
-	/** The purpose bulk export's kickoff stored with the job (see enforcement's BulkExportConsent). */
-	static Optional<ImageUse> purposeOf(BulkExportJobParameters job) {
-		return JobAccess.of(job).map(JobAccess::purpose);
 	}
 }

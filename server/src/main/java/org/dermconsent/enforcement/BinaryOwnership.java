@@ -1,5 +1,8 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.vocabulary.LocalBinaryUrl;
+import org.dermconsent.vocabulary.ExportFiles;
+import org.dermconsent.vocabulary.ImageOfBinary;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;

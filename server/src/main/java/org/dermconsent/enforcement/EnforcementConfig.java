@@ -1,5 +1,8 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.vocabulary.LocalBinaryUrl;
+import org.dermconsent.access.PurposeAuthority;
+import org.dermconsent.access.RequestPurpose;
 import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
@@ -10,6 +13,9 @@ import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import javax.sql.DataSource;
 import org.dermconsent.security.SecurityProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +57,7 @@ public class EnforcementConfig {
 	}
 
 	@Bean
-	public EnforcementSwitch enforcement(EnforcementProperties properties, SecurityProperties security,
-			DaoRegistry daoRegistry, ImageConsentDecisions decisions, IInterceptorService storageInterceptors,
-			ISearchCacheSvc searches) {
+	public EnforcementSwitch enforcement(EnforcementProperties properties, SecurityProperties security) {
 		if (!properties.enabled()) {
 			if (security.enabled()) {
 				throw new IllegalStateException("dermconsent.enforcement.enabled=false is for benchmarks only and"
@@ -61,25 +65,33 @@ public class EnforcementConfig {
 			}
 			log.warn("Consent enforcement is OFF (dermconsent.enforcement.enabled=false): every image is disclosed"
 					+ " for every purpose. Use this only to measure what enforcement costs.");
-			return new EnforcementSwitch(false);
 		}
-		ImageDisclosure disclosure = new ImageDisclosure(decisions, new ImageOfBinary(daoRegistry));
-		storageInterceptors.registerInterceptor(new SearchPurposeFilter());
-		storageInterceptors.registerInterceptor(new DisclosureGuard(disclosure, searches));
-		storageInterceptors.registerInterceptor(new BulkExportConsent(disclosure));
-		return new EnforcementSwitch(true);
+		return new EnforcementSwitch(properties.enabled());
 	}
 
-	/** Export files belong to the client and purpose of their job; the job's access is stored by {@link BulkExportConsent}. */
+	/**
+	 * The one owner of what leaves the server (see {@link DisclosurePipeline}). With enforcement off
+	 * (benchmarks) its guard lets everything out; audit, label stripping and pseudonyms still apply.
+	 */
 	@Bean
-	public ExportFileOwnership exportFileOwnership(EnforcementSwitch enforcement, IInterceptorService storageInterceptors,
-			RestfulServer fhirRestfulServer, IJobCoordinator jobs) {
-		ExportFileOwnership ownership = new ExportFileOwnership(jobs);
+	public DisclosurePipeline disclosurePipeline(EnforcementSwitch enforcement, DaoRegistry daoRegistry,
+			ImageConsentDecisions decisions, IJobCoordinator jobs, DisclosureAudit audit, SubjectMasking pseudonyms,
+			DataSource dataSource, ISearchCacheSvc searches, IInterceptorService storageInterceptors,
+			RestfulServer fhirRestfulServer) {
+		ExportFileOwnership exportFiles = new ExportFileOwnership(jobs);
+		DisclosureGuard guard = enforcement.enabled()
+				? new DisclosureGuard(new ImageDisclosure(decisions, daoRegistry), exportFiles) : DisclosureGuard.OFF;
+		PageOwnership pages = new PageOwnership(new JdbcTemplate(dataSource));
+		pages.createTableIfMissing();
+		DisclosurePipeline pipeline = new DisclosurePipeline(guard, audit, pseudonyms, pages, searches);
+		storageInterceptors.registerInterceptor(pipeline);
+		fhirRestfulServer.registerInterceptor(pipeline.serverHooks());
 		if (enforcement.enabled()) {
-			storageInterceptors.registerInterceptor(ownership);
-			fhirRestfulServer.registerInterceptor(new ExportStatusOwnership(ownership));
+			storageInterceptors.registerInterceptor(new SearchPurposeFilter());
+			storageInterceptors.registerInterceptor(new BulkExportKickoff());
+			fhirRestfulServer.registerInterceptor(new ExportStatusOwnership(exportFiles));
 		}
-		return ownership;
+		return pipeline;
 	}
 
 	/** Whether enforcement runs in this node; a bean so that the startup report can say so. */

@@ -1,5 +1,6 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.access.RequestPurpose;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -32,7 +33,7 @@ public class ExportStatusOwnership {
 		if (jobIds == null || jobIds.length != 1) {
 			return; // HAPI refuses it
 		}
-		boolean owner = files.belongsTo(jobIds[0], RequestPurpose.of(request), JobAccess.currentClient()).orElse(true);
+		boolean owner = files.belongsTo(jobIds[0], RequestPurpose.of(request), RequestPurpose.client(request)).orElse(true);
 		if (!owner) {
 			throw new ForbiddenOperationException("This export belongs to the client and purpose that started it");
 		}

@@ -1,5 +1,6 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.access.RequestPurpose;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.context.RuntimeSearchParam;
@@ -100,15 +101,19 @@ public class ImageProbeRejection {
 	}
 
 	/**
-	 * Bulk export's type filters are searches too, but its job runs them as the server, past the hook
-	 * above; they are checked at kickoff (before BulkExportConsent adds the purpose's own criteria).
+	 * Bulk export's type filters (and post-fetch filters) are searches too, but its job runs them as the
+	 * server, past the hook above; they are checked at kickoff, parsed as HAPI will parse them (before
+	 * BulkExportKickoff adds the purpose's own criteria).
 	 */
 	@Hook(Pointcut.STORAGE_PRE_INITIATE_BULK_EXPORT)
 	public void rejectImageProbesInExportFilters(BulkExportJobParameters job, RequestDetails request) {
-		if (request == null || request instanceof SystemRequestDetails || job.getFilters() == null) {
+		if (request == null || request instanceof SystemRequestDetails) {
 			return;
 		}
-		for (String filter : job.getFilters()) {
+		List<String> filters = new java.util.ArrayList<>();
+		filters.addAll(job.getFilters() == null ? List.of() : job.getFilters());
+		filters.addAll(job.getPostFetchFilterUrls() == null ? List.of() : job.getPostFetchFilterUrls());
+		for (String filter : filters) {
 			String resourceType = filter.split("\\?", 2)[0];
 			RuntimeResourceDefinition definition;
 			try {
@@ -182,13 +187,17 @@ public class ImageProbeRejection {
 		}
 	}
 
-	/** Whether a label criterion could select images by their grant labels. */
+	/**
+	 * Whether a label criterion could select images by their grant labels. The system is compared
+	 * ignoring case and surrounding space: whether a database matches tag systems exactly depends on
+	 * its collation, and a refusal too many is the safe side.
+	 */
 	private static boolean mayMatchGrantLabels(TokenParam token) {
 		TokenParamModifier modifier = token.getModifier();
 		return token.getMissing() != null
 				|| (modifier != null && modifier != TokenParamModifier.NOT)
 				|| token.getSystem() == null || token.getSystem().isBlank()
-				|| GrantLabels.SYSTEM.equals(token.getSystem());
+				|| GrantLabels.SYSTEM.equalsIgnoreCase(token.getSystem().trim());
 	}
 
 	/** A description of the first criterion that could link an image to its patient, or null. */

@@ -2,9 +2,10 @@ package org.dermconsent.security;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.RestfulServer;
-import org.dermconsent.enforcement.PurposeAuthority;
+import org.dermconsent.access.PurposeAuthority;
 import org.dermconsent.rest.OperationOutcomeWriter;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -43,6 +44,9 @@ public class SecurityConfig {
 		FhirSecurityErrors errors = new FhirSecurityErrors(new OperationOutcomeWriter(fhirContext), "dermconsent");
 		return http
 				.authorizeHttpRequests(requests -> requests
+						// the container's error page for a request it refused itself (400 for a malformed URL or
+						// header): it keeps its status and discloses nothing; asking for a token there would make it 401
+						.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
 						.requestMatchers(antMatcher(HttpMethod.GET, "/fhir/metadata"), antMatcher(HttpMethod.GET, SMART_CONFIGURATION),
 								antMatcher(HttpMethod.GET, "/actuator/health"), antMatcher(HttpMethod.GET, "/actuator/health/**"))
 						.permitAll()

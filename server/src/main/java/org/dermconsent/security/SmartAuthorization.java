@@ -13,7 +13,7 @@ import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
-import org.dermconsent.enforcement.ExportFiles;
+import org.dermconsent.vocabulary.ExportFiles;
 import org.dermconsent.security.SmartScope.Context;
 import org.dermconsent.security.SmartScope.Permission;
 import org.hl7.fhir.r4.model.Binary;

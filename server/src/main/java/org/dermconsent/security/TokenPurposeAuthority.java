@@ -2,7 +2,7 @@ package org.dermconsent.security;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import org.dermconsent.consent.ImageUse;
-import org.dermconsent.enforcement.PurposeAuthority;
+import org.dermconsent.access.PurposeAuthority;
 
 import java.util.EnumSet;
 import java.util.Optional;
@@ -30,6 +30,16 @@ public class TokenPurposeAuthority implements PurposeAuthority {
 			allowed.add(ImageUse.CLINICAL_CARE);
 		}
 		return allowed;
+	}
+
+	@Override
+	public Optional<String> client(RequestDetails request) {
+		return SmartToken.current().map(SmartToken::clientId).filter(id -> !id.isBlank());
+	}
+
+	@Override
+	public Optional<String> user(RequestDetails request) {
+		return SmartToken.current().map(SmartToken::subject).filter(subject -> !subject.isBlank());
 	}
 
 	@Override

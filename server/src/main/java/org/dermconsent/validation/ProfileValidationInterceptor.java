@@ -1,10 +1,11 @@
 package org.dermconsent.validation;
 
+import org.dermconsent.vocabulary.GrantLabelWrites;
+import org.dermconsent.vocabulary.DermProfiles;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import org.dermconsent.enforcement.index.GrantIndex;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -46,7 +47,7 @@ public class ProfileValidationInterceptor {
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
 	public void validateUpdated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
 		// the grant index changes only the server's own labels, never what a profile constrains
-		if (!GrantIndex.isOwnWrite(request)) {
+		if (!GrantLabelWrites.isGrantLabelWrite(request)) {
 			validate(resource);
 		}
 	}

@@ -51,7 +51,7 @@ abstract class BulkExportOwnershipSuite extends FhirApi {
 					.queryParam("_typeFilter", filter)
 					.get("/$export").then().statusCode(400)
 					.body("resourceType", equalTo("OperationOutcome"))
-					.body("issue[0].diagnostics", containsString("_typeFilter"));
+					.body("issue[0].diagnostics", containsString(DermJson.GRANTED_USE));
 		}
 	}
 

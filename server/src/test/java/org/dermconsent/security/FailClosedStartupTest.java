@@ -33,7 +33,7 @@ class FailClosedStartupTest {
 		EnforcementProperties off = new EnforcementProperties(false, Duration.ofSeconds(30));
 		SecurityProperties secured = new SecurityProperties(true, "https://keycloak.example.org/realms/dermconsent", "dermconsent-fhir");
 
-		assertThatThrownBy(() -> new EnforcementConfig().enforcement(off, secured, null, null, null, null))
+		assertThatThrownBy(() -> new EnforcementConfig().enforcement(off, secured))
 				.isInstanceOf(IllegalStateException.class).hasMessageContaining("benchmarks only");
 	}
 }

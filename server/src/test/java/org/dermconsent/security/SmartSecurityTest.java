@@ -93,6 +93,16 @@ class SmartSecurityTest extends FhirApi {
 	}
 
 	@Test
+	void requestsTheContainerRefusesKeepTheirStatusWithoutAToken() {
+		for (String malformed : List.of("/%2e%2e/Patient", "/Patient/a%0d%0ab")) {
+			raw().urlEncodingEnabled(false).accept("application/fhir+json").get(malformed).then().statusCode(400)
+					.body("resourceType", equalTo("OperationOutcome"));
+		}
+		raw().accept("application/fhir+json").header("X-Padding", "a".repeat(64 * 1024)).get("/Patient").then()
+				.statusCode(400).body("resourceType", equalTo("OperationOutcome"));
+	}
+
+	@Test
 	void researchPlatformSeesOnlyPermittedImagesForItsPurpose() {
 		as(research).header("X-Purpose-Of-Use", "ai-training").get("/Media?_tag=" + tagQuery()).then().statusCode(200)
 				.body("entry.resource.id", equalTo(List.of(derivative)));

@@ -14,7 +14,7 @@ import org.dermconsent.consent.Identifiability;
 import org.dermconsent.consent.ImageUse;
 import org.dermconsent.consent.InvalidPurposeException;
 import org.dermconsent.consent.PurposeResolver;
-import org.dermconsent.enforcement.RequestPurpose;
+import org.dermconsent.access.RequestPurpose;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;

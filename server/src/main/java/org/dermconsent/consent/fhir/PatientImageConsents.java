@@ -8,7 +8,7 @@ import ca.uhn.fhir.rest.api.server.storage.IResourcePersistentId;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import org.dermconsent.consent.ImageConsent;
-import org.dermconsent.validation.DermProfiles;
+import org.dermconsent.vocabulary.DermProfiles;
 import org.hl7.fhir.r4.model.Consent;
 
 import java.util.List;

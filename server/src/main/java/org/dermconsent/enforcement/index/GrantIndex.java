@@ -1,5 +1,6 @@
 package org.dermconsent.enforcement.index;
 
+import org.dermconsent.vocabulary.GrantLabelWrites;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
@@ -10,7 +11,7 @@ import ca.uhn.fhir.rest.param.ReferenceOrListParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import org.dermconsent.consent.GrantLabels;
 import org.dermconsent.consent.ImageGrants;
-import org.dermconsent.consent.fhir.FhirImageFacts;
+import org.dermconsent.vocabulary.FhirImageFacts;
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Media;
@@ -35,7 +36,6 @@ import java.util.TreeSet;
  */
 public class GrantIndex {
 
-	private static final String OWN_WRITE = GrantIndex.class.getName();
 	private static final int REFERENCES_PER_QUERY = 500;
 
 	private final IFhirResourceDao<Media> media;
@@ -49,11 +49,6 @@ public class GrantIndex {
 		this.decisions = decisions;
 		this.schedule = schedule;
 		this.patientLock = patientLock;
-	}
-
-	/** True for the label writes this index makes itself (no validation, no re-indexing for them). */
-	public static boolean isOwnWrite(RequestDetails request) {
-		return request != null && request.getUserData().containsKey(OWN_WRITE);
 	}
 
 	/**
@@ -160,9 +155,7 @@ public class GrantIndex {
 	}
 
 	private static SystemRequestDetails ownWrite() {
-		SystemRequestDetails request = new SystemRequestDetails();
-		request.getUserData().put(OWN_WRITE, Boolean.TRUE);
-		return request;
+		return GrantLabelWrites.newRequest();
 	}
 
 	private static String idOf(Media image) {

@@ -1,13 +1,14 @@
 package org.dermconsent.enforcement.index;
 
+import org.dermconsent.vocabulary.GrantLabelWrites;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import jakarta.persistence.EntityManagerFactory;
 import org.dermconsent.consent.GrantLabels;
-import org.dermconsent.consent.fhir.FhirImageFacts;
-import org.dermconsent.validation.DermProfiles;
+import org.dermconsent.vocabulary.FhirImageFacts;
+import org.dermconsent.vocabulary.DermProfiles;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Media;
@@ -53,14 +54,14 @@ public class GrantIndexMaintainer {
 	/** After validation (order 0), before {@link #labelNewImage} reads the consents. */
 	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = 50)
 	public void lockBeforeCreate(IBaseResource resource, RequestDetails request) {
-		if (!GrantIndex.isOwnWrite(request)) {
+		if (!GrantLabelWrites.isGrantLabelWrite(request)) {
 			patientLock.lock(patientsDecidedBy(resource));
 		}
 	}
 
 	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = 50)
 	public void lockBeforeUpdate(IBaseResource previous, IBaseResource resource, RequestDetails request) {
-		if (!GrantIndex.isOwnWrite(request)) {
+		if (!GrantLabelWrites.isGrantLabelWrite(request)) {
 			List<String> patients = new ArrayList<>(patientsDecidedBy(previous));
 			patients.addAll(patientsDecidedBy(resource));
 			patientLock.lock(patients);
@@ -69,7 +70,7 @@ public class GrantIndexMaintainer {
 
 	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED, order = 50)
 	public void lockBeforeDelete(IBaseResource resource, RequestDetails request) {
-		if (!GrantIndex.isOwnWrite(request)) {
+		if (!GrantLabelWrites.isGrantLabelWrite(request)) {
 			patientLock.lock(patientsDecidedBy(resource));
 		}
 	}
@@ -77,21 +78,21 @@ public class GrantIndexMaintainer {
 	/** After client-sent grant labels are dropped (GrantLabelMasking, order -100). */
 	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = 100)
 	public void labelNewImage(IBaseResource resource, RequestDetails request) {
-		if (resource instanceof Media image && !GrantIndex.isOwnWrite(request)) {
+		if (resource instanceof Media image && !GrantLabelWrites.isGrantLabelWrite(request)) {
 			index.labelsForNewImage(image).forEach(code -> image.getMeta().addSecurity(GrantLabels.SYSTEM, code, null));
 		}
 	}
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
 	public void created(IBaseResource resource, RequestDetails request) {
-		if (!GrantIndex.isOwnWrite(request) && !(resource instanceof Media)) {
+		if (!GrantLabelWrites.isGrantLabelWrite(request) && !(resource instanceof Media)) {
 			consentPatient(resource).ifPresent(pending()::addPatient);
 		}
 	}
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
 	public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
-		if (GrantIndex.isOwnWrite(request)) {
+		if (GrantLabelWrites.isGrantLabelWrite(request)) {
 			return;
 		}
 		if (resource instanceof Media image && previous instanceof Media before) {
@@ -112,7 +113,7 @@ public class GrantIndexMaintainer {
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
 	public void deleted(IBaseResource resource, RequestDetails request) {
-		if (GrantIndex.isOwnWrite(request)) {
+		if (GrantLabelWrites.isGrantLabelWrite(request)) {
 			return;
 		}
 		if (resource instanceof Media image) {

@@ -1,5 +1,6 @@
 package org.dermconsent.consent.fhir;
 
+import org.dermconsent.vocabulary.FhirImageFacts;
 import org.dermconsent.consent.ConsentStatus;
 import org.dermconsent.consent.Identifiability;
 import org.dermconsent.consent.ImageConsent;

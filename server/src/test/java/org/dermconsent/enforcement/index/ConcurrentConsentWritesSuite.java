@@ -7,7 +7,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import io.restassured.path.json.JsonPath;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Consent;
-import org.dermconsent.enforcement.RequestPurpose;
+import org.dermconsent.access.RequestPurpose;
 import org.dermconsent.support.DermJson;
 import org.dermconsent.support.FhirApi;
 import org.junit.jupiter.api.AfterEach;
@@ -128,7 +128,7 @@ abstract class ConcurrentConsentWritesSuite extends FhirApi {
 			if (!statuses.equals(List.of(201, 201))) {
 				failures.add("round " + round + ": consent writes answered " + statuses);
 			}
-			Set<String> labelledForAiTraining = aiTrainingImagesOf(patient);
+			Set<String> labelledForAiTraining = aiTrainingImagesOf(images);
 			for (String image : images) {
 				boolean labelled = labelledForAiTraining.contains(image);
 				boolean decided = decisionPermitsAiTraining(image);
@@ -165,10 +165,7 @@ abstract class ConcurrentConsentWritesSuite extends FhirApi {
 				failures.add("round " + round + ": consent writes answered " + statuses);
 			}
 		}
-		Set<String> labelled = new HashSet<>();
-		for (String patient : patients) {
-			labelled.addAll(aiTrainingImagesOf(patient));
-		}
+		Set<String> labelled = aiTrainingImagesOf(images);
 		assertThat(failures).as("independent consent writes that failed").isEmpty();
 		assertThat(labelled).containsExactlyInAnyOrderElementsOf(images);
 	}
@@ -209,10 +206,13 @@ abstract class ConcurrentConsentWritesSuite extends FhirApi {
 		return statuses;
 	}
 
-	/** The patient's images an ai-training search finds: what their labels say. */
-	private Set<String> aiTrainingImagesOf(String patient) {
+	/**
+	 * Which of {@code images} an ai-training search finds: what their labels say (by id: criteria on the
+	 * subject are refused for secondary purposes).
+	 */
+	private Set<String> aiTrainingImagesOf(List<String> images) {
 		JsonPath found = fhir().header(RequestPurpose.HEADER, "ai-training")
-				.get("/Media?subject=" + patient + "&_count=50").then().statusCode(200).extract().jsonPath();
+				.get("/Media?_id=" + String.join(",", images) + "&_count=50").then().statusCode(200).extract().jsonPath();
 		return new HashSet<>(found.getList("entry.resource.id", String.class));
 	}
 

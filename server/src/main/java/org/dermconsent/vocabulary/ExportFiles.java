@@ -1,4 +1,4 @@
-package org.dermconsent.enforcement;
+package org.dermconsent.vocabulary;
 
 import ca.uhn.fhir.jpa.model.util.JpaConstants;
 import org.hl7.fhir.r4.model.Binary;

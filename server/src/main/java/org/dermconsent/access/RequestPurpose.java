@@ -1,4 +1,4 @@
-package org.dermconsent.enforcement;
+package org.dermconsent.access;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
@@ -13,6 +13,7 @@ import org.dermconsent.consent.InvalidPurposeException;
 import org.dermconsent.consent.PurposeResolver;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,7 +38,7 @@ public class RequestPurpose {
 	public void resolve(RequestDetails request) {
 		if (request.getRestOperationType() == RestOperationTypeEnum.METADATA) {
 			// the capability statement is public and discloses no image
-			request.getUserData().put(USER_DATA_KEY, new Context(ImageUse.CLINICAL_CARE, Set.of()));
+			request.getUserData().put(USER_DATA_KEY, new Context(ImageUse.CLINICAL_CARE, Set.of(), Optional.empty(), Optional.empty()));
 			return;
 		}
 		String header = request.getHeader(HEADER);
@@ -60,7 +61,8 @@ public class RequestPurpose {
 						+ "; its token allows " + codes(allowed));
 			}
 		}
-		request.getUserData().put(USER_DATA_KEY, new Context(purpose, authority.actors(request)));
+		request.getUserData().put(USER_DATA_KEY, new Context(purpose, authority.actors(request),
+				authority.client(request), authority.user(request)));
 	}
 
 	/** The purpose of a request that passed {@link #resolve} (batch entries share their bundle's). */
@@ -72,6 +74,16 @@ public class RequestPurpose {
 	public static AccessRequest access(RequestDetails request) {
 		Context context = context(request);
 		return new AccessRequest(context.purpose(), context.actors(), Instant.now());
+	}
+
+	/** The client application of a request that passed {@link #resolve}; none with security off. */
+	public static Optional<String> client(RequestDetails request) {
+		return context(request).client();
+	}
+
+	/** The user of a request that passed {@link #resolve}; none with security off. */
+	public static Optional<String> user(RequestDetails request) {
+		return context(request).user();
 	}
 
 	private static Context context(RequestDetails request) {
@@ -87,5 +99,5 @@ public class RequestPurpose {
 		return purposes.stream().map(ImageUse::code).sorted().toList().toString();
 	}
 
-	private record Context(ImageUse purpose, Set<String> actors) {}
+	private record Context(ImageUse purpose, Set<String> actors, Optional<String> client, Optional<String> user) {}
 }

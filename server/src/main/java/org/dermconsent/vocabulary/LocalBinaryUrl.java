@@ -1,4 +1,4 @@
-package org.dermconsent.enforcement;
+package org.dermconsent.vocabulary;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 

@@ -1,8 +1,9 @@
-package org.dermconsent.enforcement;
+package org.dermconsent.access;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import org.dermconsent.consent.ImageUse;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,6 +17,16 @@ public interface PurposeAuthority {
 
 	/** References naming the requester, matched against {@code Consent.provision.actor}. */
 	Set<String> actors(RequestDetails request);
+
+	/** The client application making the request (its token's client); none with security off. */
+	default Optional<String> client(RequestDetails request) {
+		return Optional.empty();
+	}
+
+	/** The user on whose behalf the client asks (its token's subject); none with security off. */
+	default Optional<String> user(RequestDetails request) {
+		return Optional.empty();
+	}
 
 	PurposeAuthority OPEN = new PurposeAuthority() {
 		@Override

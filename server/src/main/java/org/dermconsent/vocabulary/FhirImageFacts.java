@@ -1,4 +1,4 @@
-package org.dermconsent.consent.fhir;
+package org.dermconsent.vocabulary;
 
 import org.dermconsent.consent.GrantLabels;
 import org.dermconsent.consent.Identifiability;

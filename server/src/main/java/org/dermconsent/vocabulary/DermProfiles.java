@@ -1,4 +1,4 @@
-package org.dermconsent.validation;
+package org.dermconsent.vocabulary;
 
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CanonicalType;
