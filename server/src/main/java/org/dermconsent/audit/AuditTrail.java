@@ -336,7 +336,11 @@ public class AuditTrail {
 		try {
 			journal.compact(this::makeCommitsDurable);
 		} catch (RuntimeException e) {
-			log.error("Could not delete the stored part of the audit journal; it is kept: {}", e.toString());
+			if (ServiceUnavailable.isOutage(e)) {
+				log.warn("The stored part of the audit journal is kept while the database is unavailable: {}", e.toString());
+			} else {
+				log.error("Could not delete the stored part of the audit journal; it is kept: {}", e.toString());
+			}
 		}
 	}
 

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +31,8 @@ import static org.hamcrest.Matchers.startsWith;
 /** Disclosures for secondary uses become AuditEvents a patient can search; nobody can rewrite them. */
 @H2ServerTest
 class DisclosureAuditTest extends FhirApi {
+
+	private static final Random RANDOM = new Random();
 
 	@Autowired
 	IInterceptorService interceptors;
@@ -110,40 +113,42 @@ class DisclosureAuditTest extends FhirApi {
 
 	@Test
 	void aResponseThatFailsRecordsNothingAndAuditingGoesOn() throws InterruptedException {
-		// a conditional create, then a new image shown in the response (return=representation), then a
-		// stale version: 409, all rolled back, so the image shown was never disclosed nor stored
+		// a conditional create, then an image written and shown in the response (return=representation),
+		// then a stale version: 409, all rolled back, so the image shown was never disclosed
 		String staleUpdate = "{\"resourceType\":\"Patient\",\"id\":\"" + patient.substring("Patient/".length()) + "\","
 				+ metaWithTestTag() + "}";
 		for (int attempt = 0; attempt < 3; attempt++) {
 			fhir().header("X-Purpose-Of-Use", "ai-training").header("Prefer", "return=representation")
-					.body(conditionalCreateAndNewImage(",{\"resource\":" + staleUpdate + ",\"request\":{\"method\":\"PUT\",\"url\":\""
+					.body(conditionalCreateAndImageUpdate(",{\"resource\":" + staleUpdate + ",\"request\":{\"method\":\"PUT\",\"url\":\""
 							+ patient + "\",\"ifMatch\":\"W/\\\"99\\\"\"}}"))
 					.post("/").then().statusCode(409);
 		}
+
 		fhir().header("X-Purpose-Of-Use", "ai-training").get("/Media/" + derivative).then().statusCode(200);
 
 		JsonPath events = awaitEvents(1);
 		assertThat(events.getList("entry[0].resource.entity.what.reference", String.class))
 				.containsExactlyInAnyOrder("Media/" + derivative, patient);
 
-		// the same transaction without the stale entry succeeds, and the image it shows is recorded
-		String shown = fhir().header("X-Purpose-Of-Use", "ai-training").header("Prefer", "return=representation")
-				.body(conditionalCreateAndNewImage("")).post("/").then().statusCode(200)
-				.extract().path("entry[1].resource.id");
+		// the same transaction without the stale entry succeeds, shows the image and is recorded
+		fhir().header("X-Purpose-Of-Use", "ai-training").header("Prefer", "return=representation")
+				.body(conditionalCreateAndImageUpdate("")).post("/").then().statusCode(200)
+				.body("entry[1].resource.id", equalTo(derivative));
 		assertThat(awaitEvents(2).getList("entry.resource.entity.what.reference.flatten()", String.class))
-				.contains("Media/" + shown, "Media/" + derivative);
+				.containsOnly("Media/" + derivative, patient);
 	}
 
-	private String conditionalCreateAndNewImage(String moreEntries) {
+	private String conditionalCreateAndImageUpdate(String moreEntries) {
 		String identifier = "urn:uuid:" + UUID.randomUUID();
+		String image = fhir().get("/Media/" + derivative).then().statusCode(200).extract().asString()
+				.replace("\"status\":\"completed\"", "\"status\":\"completed\",\"height\":" + (100 + RANDOM.nextInt(1000)));
 		return bundle("transaction",
 				"{\"fullUrl\":\"urn:uuid:" + UUID.randomUUID() + "\",\"resource\":{\"resourceType\":\"Patient\","
 						+ metaWithTestTag() + ",\"identifier\":[{\"system\":\"urn:ietf:rfc:3986\",\"value\":\"" + identifier
 						+ "\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\",\"ifNoneExist\":"
 						+ "\"identifier=urn:ietf:rfc:3986|" + identifier + "\"}}",
-				"{\"fullUrl\":\"urn:uuid:" + UUID.randomUUID() + "\",\"resource\":"
-						+ DermJson.media(testTag, patient, "deidentified", null, "")
-						+ ",\"request\":{\"method\":\"POST\",\"url\":\"Media\"}}" + moreEntries);
+				"{\"resource\":" + image + ",\"request\":{\"method\":\"PUT\",\"url\":\"Media/" + derivative + "\"}}"
+						+ moreEntries);
 	}
 
 	@Test
