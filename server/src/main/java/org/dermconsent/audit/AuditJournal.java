@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -94,8 +95,13 @@ class AuditJournal {
 			Files.createDirectories(directory);
 			lockChannel = FileChannel.open(directory.resolve("journal.lock"), StandardOpenOption.CREATE,
 					StandardOpenOption.WRITE);
-			lock = lockChannel.tryLock();
+			try {
+				lock = lockChannel.tryLock();
+			} catch (OverlappingFileLockException heldInThisProcess) {
+				lock = null;
+			}
 			if (lock == null) {
+				lockChannel.close();
 				throw new IllegalStateException("The audit journal " + directory + " is in use by another server");
 			}
 			List<Leftover> leftovers = new ArrayList<>();
@@ -191,7 +197,12 @@ class AuditJournal {
 
 	/** Appends what is still waiting and stops; unsettled segments stay for the next run. */
 	void close() {
-		closing = true;
+		synchronized (this) {
+			if (closing) {
+				return;
+			}
+			closing = true;
+		}
 		Thread appender = writer;
 		if (appender != null) {
 			// not interrupted: an interrupt during a write closes the file channel
