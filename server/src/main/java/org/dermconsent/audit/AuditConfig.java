@@ -33,6 +33,7 @@ import java.nio.file.Path;
 public class AuditConfig {
 
 	private static final Logger log = LoggerFactory.getLogger(AuditConfig.class);
+	private static final int DEFAULT_SLOTS = 16;
 
 	@Bean(initMethod = "open", destroyMethod = "stop")
 	public AuditTrail auditTrail(DaoRegistry daoRegistry, FhirContext fhirContext, IHapiTransactionService transactions,
@@ -81,19 +82,29 @@ public class AuditConfig {
 			log.warn("The audit journal is not forced to disk (dermconsent.audit.durable=false): a crash of the machine"
 					+ " can lose disclosures. Use this only to measure what durability costs.");
 		}
+		String database = databaseOf(databaseUrl);
 		if (properties.journal() != null) {
-			return new AuditJournal(properties.journal().toAbsolutePath(), false, properties.durable(),
+			return new AuditJournal(properties.journal().toAbsolutePath(), database, 1, false, properties.durable(),
 					properties.journalTimeout());
 		}
 		if (databaseUrl.startsWith("jdbc:h2:mem:")) { // a crash loses the database too: the journal lives as long as it
 			try {
-				return new AuditJournal(Files.createTempDirectory("dermconsent-audit-journal"), true, properties.durable(),
-						properties.journalTimeout());
+				return new AuditJournal(Files.createTempDirectory("dermconsent-audit-journal"), database, 1, true,
+						properties.durable(), properties.journalTimeout());
 			} catch (IOException e) {
 				throw new UncheckedIOException(e);
 			}
 		}
-		return new AuditJournal(defaultJournal(databaseUrl), false, properties.durable(), properties.journalTimeout());
+		// another server in this directory (a second node, a second application context in one JVM)
+		// takes audit-journal-2, and so on
+		return new AuditJournal(defaultJournal(databaseUrl), database, DEFAULT_SLOTS, false, properties.durable(),
+				properties.journalTimeout());
+	}
+
+	/** The database a journal belongs to: its JDBC URL without user, password or other parameters. */
+	static String databaseOf(String databaseUrl) {
+		String database = databaseUrl.split("[?;]", 2)[0];
+		return database.replaceFirst("//[^/@]*@", "//");
 	}
 
 	/** Next to an H2 file database, else {@code ./data/audit-journal}. */

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -53,13 +54,16 @@ class AuditJournal {
 	/** Wakes the appending thread to stop. */
 	private static final Append STOP = new Append(List.of(), new CompletableFuture<>());
 
-	private final Path directory;
+	private final Path base;
+	private final String database;
+	private final int slots;
 	private final boolean temporary;
 	private final boolean force;
 	private final Duration appendTimeout;
 	private final BlockingQueue<Append> waiting = new LinkedBlockingQueue<>();
 	/** Unsettled records per segment; guarded by {@code this}, as are the current segment's fields. */
 	private final Map<Long, Integer> unsettled = new HashMap<>();
+	private Path directory;
 	private long current;
 	private FileChannel channel;
 	private long currentRecords;
@@ -68,61 +72,103 @@ class AuditJournal {
 	private Thread writer;
 	private volatile boolean closing;
 
+	AuditJournal(Path directory, boolean temporary, boolean force, Duration appendTimeout) {
+		this(directory, "", 1, temporary, force, appendTimeout);
+	}
+
 	/**
+	 * @param base          the journal directory
+	 * @param database      the database whose disclosures the journal holds (its JDBC URL without
+	 *                      credentials): records of another database are never handed back
+	 * @param slots         how many directories to try ({@code base}, {@code base-2}, ...) when
+	 *                      {@code base} is in use by another server or holds another database's records
 	 * @param temporary     whether the directory belongs to this run only (an in-memory database's
 	 *                      journal), so that {@link #close} deletes it
 	 * @param force         whether an append returns only once its records are forced to the disk (false
 	 *                      only to measure what that costs: a crash of the machine may then lose records)
 	 * @param appendTimeout how long {@link #append} waits for the disk before it gives up
 	 */
-	AuditJournal(Path directory, boolean temporary, boolean force, Duration appendTimeout) {
-		this.directory = directory;
+	AuditJournal(Path base, String database, int slots, boolean temporary, boolean force, Duration appendTimeout) {
+		this.base = base;
+		this.directory = base;
+		this.database = database;
+		this.slots = slots;
 		this.temporary = temporary;
 		this.force = force;
 		this.appendTimeout = appendTimeout;
 	}
 
-	Path directory() {
+	synchronized Path directory() {
 		return directory;
 	}
 
 	/**
-	 * Takes the journal directory for this process (one server per directory), seals what earlier runs
-	 * left and returns its records, oldest first, and starts appending to a new segment.
+	 * Takes a journal directory for this process (one server per directory), seals what earlier runs
+	 * left there and returns its records, oldest first, and starts appending to a new segment.
 	 */
 	synchronized List<Leftover> open() {
-		try {
-			Files.createDirectories(directory);
-			lockChannel = FileChannel.open(directory.resolve("journal.lock"), StandardOpenOption.CREATE,
-					StandardOpenOption.WRITE);
+		List<String> refused = new ArrayList<>();
+		for (int slot = 1; slot <= slots; slot++) {
+			Path candidate = slot == 1 ? base : base.resolveSibling(base.getFileName() + "-" + slot);
 			try {
-				lock = lockChannel.tryLock();
-			} catch (OverlappingFileLockException heldInThisProcess) {
-				lock = null;
+				Optional<List<Leftover>> leftovers = take(candidate, refused);
+				if (leftovers.isPresent()) {
+					return leftovers.get();
+				}
+			} catch (IOException e) {
+				throw new UncheckedIOException("Cannot open the audit journal " + candidate, e);
 			}
-			if (lock == null) {
-				lockChannel.close();
-				throw new IllegalStateException("The audit journal " + directory + " is in use by another server");
-			}
-			List<Leftover> leftovers = new ArrayList<>();
-			long last = 0;
-			for (Map.Entry<Long, Path> segment : segments().entrySet()) {
-				List<String> lines = readRecords(segment.getValue());
-				unsettled.put(segment.getKey(), lines.size());
-				lines.forEach(line -> leftovers.add(new Leftover(segment.getKey(), line)));
-				last = segment.getKey();
-			}
-			startSegment(last + 1);
-			writer = new Thread(this::appendUntilClosed, "audit-journal");
-			writer.setDaemon(true);
-			writer.start();
-			if (!leftovers.isEmpty()) {
-				log.info("Audit journal {}: {} records of an earlier run to store", directory, leftovers.size());
-			}
-			return leftovers;
-		} catch (IOException e) {
-			throw new UncheckedIOException("Cannot open the audit journal " + directory, e);
 		}
+		throw new IllegalStateException("No audit journal directory can be used: " + String.join("; ", refused));
+	}
+
+	private Optional<List<Leftover>> take(Path candidate, List<String> refused) throws IOException {
+		Files.createDirectories(candidate);
+		FileChannel lockFile = FileChannel.open(candidate.resolve("journal.lock"), StandardOpenOption.CREATE,
+				StandardOpenOption.WRITE);
+		FileLock taken;
+		try {
+			taken = lockFile.tryLock();
+		} catch (OverlappingFileLockException heldInThisProcess) {
+			taken = null;
+		}
+		if (taken == null) {
+			lockFile.close();
+			refused.add(candidate + " is in use by another server");
+			return Optional.empty();
+		}
+		Path owner = candidate.resolve("journal.database");
+		String previous = Files.exists(owner) ? Files.readString(owner, StandardCharsets.UTF_8) : database;
+		Map<Long, Integer> counts = new HashMap<>();
+		List<Leftover> leftovers = new ArrayList<>();
+		for (Map.Entry<Long, Path> segment : segments(candidate).entrySet()) {
+			List<String> lines = readRecords(segment.getValue());
+			counts.put(segment.getKey(), lines.size());
+			lines.forEach(line -> leftovers.add(new Leftover(segment.getKey(), line)));
+		}
+		if (!previous.equals(database) && !leftovers.isEmpty()) {
+			taken.release();
+			lockFile.close();
+			log.warn("The audit journal {} holds {} disclosures of another database ({}), which are kept there and"
+					+ " not stored in this one ({})", candidate, leftovers.size(), previous, database);
+			refused.add(candidate + " holds disclosures of another database");
+			return Optional.empty();
+		}
+		if (!Files.exists(owner) || !previous.equals(database)) {
+			Files.writeString(owner, database, StandardCharsets.UTF_8);
+		}
+		directory = candidate;
+		lockChannel = lockFile;
+		lock = taken;
+		unsettled.putAll(counts);
+		startSegment(counts.keySet().stream().mapToLong(Long::longValue).max().orElse(0) + 1);
+		writer = new Thread(this::appendUntilClosed, "audit-journal");
+		writer.setDaemon(true);
+		writer.start();
+		if (!leftovers.isEmpty()) {
+			log.info("Audit journal {}: {} records of an earlier run to store", directory, leftovers.size());
+		}
+		return Optional.of(leftovers);
 	}
 
 	/**
@@ -350,7 +396,7 @@ class AuditJournal {
 		}
 	}
 
-	private TreeMap<Long, Path> segments() throws IOException {
+	private static TreeMap<Long, Path> segments(Path directory) throws IOException {
 		TreeMap<Long, Path> segments = new TreeMap<>();
 		try (Stream<Path> files = Files.list(directory)) {
 			files.forEach(file -> {

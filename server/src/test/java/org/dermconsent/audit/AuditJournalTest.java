@@ -77,6 +77,41 @@ class AuditJournalTest {
 	}
 
 	@Test
+	void aSecondServerTakesTheNextDirectory() {
+		AuditJournal first = slotted("jdbc:postgresql://db:5432/dermconsent");
+		assertThat(first.open()).isEmpty();
+		AuditJournal second = slotted("jdbc:postgresql://db:5432/dermconsent");
+		assertThat(second.open()).isEmpty();
+
+		assertThat(first.directory()).isEqualTo(directory.resolve("audit-journal"));
+		assertThat(second.directory()).isEqualTo(directory.resolve("audit-journal-2"));
+	}
+
+	@Test
+	void disclosuresOfAnotherDatabaseAreNeverHandedBack() {
+		AuditJournal other = slotted("jdbc:postgresql://db:5432/other");
+		other.open();
+		other.append(List.of("of the other database"));
+		other.close();
+
+		AuditJournal journal = slotted("jdbc:postgresql://db:5432/dermconsent");
+		assertThat(journal.open()).isEmpty();
+		assertThat(journal.directory()).isEqualTo(directory.resolve("audit-journal-2"));
+		journal.close();
+		AuditJournal otherAgain = slotted("jdbc:postgresql://db:5432/other");
+		assertThat(lines(otherAgain.open())).containsExactly("of the other database");
+		assertThat(otherAgain.directory()).isEqualTo(directory.resolve("audit-journal"));
+	}
+
+	@Test
+	void theDatabaseIsNamedWithoutCredentials() {
+		assertThat(AuditConfig.databaseOf("jdbc:postgresql://app:secret@db:5432/dermconsent?password=secret&ssl=true"))
+				.isEqualTo("jdbc:postgresql://db:5432/dermconsent");
+		assertThat(AuditConfig.databaseOf("jdbc:h2:file:./data/dermconsent;DB_CLOSE_ON_EXIT=FALSE;PASSWORD=x"))
+				.isEqualTo("jdbc:h2:file:./data/dermconsent");
+	}
+
+	@Test
 	void concurrentAppendsAreAllOnDiskWhenTheyReturn() throws Exception {
 		AuditJournal journal = opened();
 		ExecutorService callers = Executors.newFixedThreadPool(16);
@@ -106,6 +141,13 @@ class AuditJournalTest {
 	/** A journal on the test's directory, closed after the test. */
 	private AuditJournal journal() {
 		AuditJournal journal = new AuditJournal(directory, false, true, Duration.ofSeconds(10));
+		opened.add(journal);
+		return journal;
+	}
+
+	private AuditJournal slotted(String database) {
+		AuditJournal journal = new AuditJournal(directory.resolve("audit-journal"), database, 4, false, true,
+				Duration.ofSeconds(10));
 		opened.add(journal);
 		return journal;
 	}
