@@ -1,5 +1,6 @@
 package org.dermconsent.audit;
 
+import org.dermconsent.consent.V3PurposeOfUse;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -10,7 +11,8 @@ import java.util.Date;
 /**
  * A disclosure as an R4 AuditEvent shaped like the IHE Basic Audit Log Patterns "read" event:
  * type rest/read, agents for the client application and the user, an entity for each image disclosed
- * and one for their patient, purposeOfEvent from the request. One event per patient and response
+ * and one for their patient, purposeOfEvent from the request (the image-use code and, where one exists,
+ * its v3 PurposeOfUse code). One event per patient and response
  * (as BALP's query pattern does), so that a page of fifty images is a few events, not fifty.
  */
 final class AuditEvents {
@@ -35,7 +37,12 @@ final class AuditEvents {
 		if (!disclosure.permitted()) {
 			event.setOutcomeDesc("Refused by the patient's image consent");
 		}
-		event.addPurposeOfEvent(new CodeableConcept(new Coding(IMAGE_USE, disclosure.purpose().code(), null)));
+		CodeableConcept purpose = event.addPurposeOfEvent().addCoding(new Coding(IMAGE_USE, disclosure.purpose().code(), null));
+		for (V3PurposeOfUse v3 : V3PurposeOfUse.values()) {
+			if (v3.requestedUse() == disclosure.purpose()) {
+				purpose.addCoding(new Coding(V3PurposeOfUse.SYSTEM, v3.code(), null));
+			}
+		}
 		event.getSource().setObserver(new Reference().setDisplay("DermConsent FHIR server"))
 				.addType(new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"));
 

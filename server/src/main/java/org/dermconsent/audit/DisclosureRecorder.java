@@ -20,9 +20,10 @@ import java.util.Optional;
 
 /**
  * Notes every image, and every image's bytes, that leaves the server for a purpose other than
- * clinical care, as the disclosure pipeline lets it out: in responses, one
- * disclosure per patient and response, and in bulk export files. Writing happens later, in
- * {@link AuditTrail}.
+ * clinical care, as the disclosure pipeline lets it out: in responses, one disclosure per patient and
+ * response, held until the response leaves ({@link #leaving}: on disk before it does, and never for a
+ * response that fails); and in bulk export files, on disk before the image is written to the file.
+ * Storing the AuditEvents happens later, in {@link AuditTrail}.
  */
 public class DisclosureRecorder implements DisclosureAudit {
 
@@ -48,16 +49,32 @@ public class DisclosureRecorder implements DisclosureAudit {
 					.computeIfAbsent(patientOf(resource, request), patient -> new ArrayList<>()).add(image));
 		}
 		Instant now = Instant.now();
+		List<Disclosure> disclosures = new ArrayList<>();
 		shownByPatient.forEach((patient, images) ->
-				trail.record(new Disclosure(images, patient.orElse(null), purpose, client, user, true, now)));
+				disclosures.add(new Disclosure(images, patient.orElse(null), purpose, client, user, true, now)));
+		if (!disclosures.isEmpty()) {
+			PendingDisclosures.add(request, disclosures);
+		}
 	}
 
 	@Override
 	public void exported(IBaseResource resource, JobAccess job) {
 		if (job.purpose() != ImageUse.CLINICAL_CARE) {
 			String client = job.actors().stream().findFirst().orElse("bulk-export");
-			imageReference(resource).ifPresent(image -> trail.record(new Disclosure(List.of(image),
-					patientOf(resource, null).orElse(null), job.purpose(), client, null, true, Instant.now())));
+			imageReference(resource).ifPresent(image -> trail.record(List.of(new Disclosure(List.of(image),
+					patientOf(resource, null).orElse(null), job.purpose(), client, null, true, Instant.now()))));
+		}
+	}
+
+	/**
+	 * Journals what the response discloses before it leaves; if that fails the response does not
+	 * leave (503). A transaction's or batch's entries leave with their Bundle, whose request holds
+	 * what they showed.
+	 */
+	@Override
+	public void leaving(RequestDetails request) {
+		if (!request.isSubRequest()) {
+			DisclosureRelease.recordBeforeResponding(trail, request);
 		}
 	}
 

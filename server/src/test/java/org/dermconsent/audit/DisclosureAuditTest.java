@@ -1,20 +1,44 @@
 package org.dermconsent.audit;
 
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import io.restassured.path.json.JsonPath;
 import org.dermconsent.support.DermJson;
 import org.dermconsent.support.FhirApi;
 import org.dermconsent.support.H2ServerTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 
 import java.util.List;
+import java.util.Random;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 /** Disclosures for secondary uses become AuditEvents a patient can search; nobody can rewrite them. */
 @H2ServerTest
 class DisclosureAuditTest extends FhirApi {
+
+	private static final Random RANDOM = new Random();
+
+	@Autowired
+	IInterceptorService interceptors;
+
+	@Autowired
+	AuditTrail trail;
 
 	private String patient;
 	private String derivative;
@@ -68,16 +92,145 @@ class DisclosureAuditTest extends FhirApi {
 		fhir().get("/AuditEvent/" + id).then().statusCode(200).body("purposeOfEvent[0].coding[0].code", equalTo("ai-training"));
 	}
 
-	/** Written off the request path: poll (bounded) until they are there. */
+	@Test
+	void auditEventsCannotBeChangedByTransactionOrBatchEntries() throws InterruptedException {
+		fhir().header("X-Purpose-Of-Use", "ai-training").get("/Media/" + derivative).then().statusCode(200);
+		String id = awaitEvents(1).getString("entry[0].resource.id");
+		String altered = fhir().get("/AuditEvent/" + id).then().statusCode(200).extract().asString()
+				.replace("\"outcome\":\"0\"", "\"outcome\":\"4\"");
+
+		fhir().body(bundle("transaction", "{\"resource\":" + altered + ",\"request\":{\"method\":\"PUT\",\"url\":\"AuditEvent/" + id + "\"}}"))
+				.post("/").then().statusCode(405).body("resourceType", equalTo("OperationOutcome"));
+		fhir().body(bundle("batch", "{\"request\":{\"method\":\"DELETE\",\"url\":\"AuditEvent/" + id + "\"}}"))
+				.post("/").then().statusCode(200).body("entry[0].response.status", startsWith("405"));
+		fhir().contentType("application/json-patch+json")
+				.body("[{\"op\":\"replace\",\"path\":\"/outcome\",\"value\":\"4\"}]")
+				.patch("/AuditEvent/" + id).then().statusCode(405);
+
+		fhir().get("/AuditEvent/" + id).then().statusCode(200)
+				.body("outcome", equalTo("0")).body("meta.versionId", equalTo("1"));
+	}
+
+	@Test
+	void aResponseThatFailsRecordsNothingAndAuditingGoesOn() throws InterruptedException {
+		// a conditional create, then an image written and shown in the response (return=representation),
+		// then a stale version: 409, all rolled back, so the image shown was never disclosed
+		String staleUpdate = "{\"resourceType\":\"Patient\",\"id\":\"" + patient.substring("Patient/".length()) + "\","
+				+ metaWithTestTag() + "}";
+		for (int attempt = 0; attempt < 3; attempt++) {
+			fhir().header("X-Purpose-Of-Use", "ai-training").header("Prefer", "return=representation")
+					.body(conditionalCreateAndImageUpdate(",{\"resource\":" + staleUpdate + ",\"request\":{\"method\":\"PUT\",\"url\":\""
+							+ patient + "\",\"ifMatch\":\"W/\\\"99\\\"\"}}"))
+					.post("/").then().statusCode(409);
+		}
+
+		fhir().header("X-Purpose-Of-Use", "ai-training").get("/Media/" + derivative).then().statusCode(200);
+
+		JsonPath events = awaitEvents(1);
+		assertThat(events.getList("entry[0].resource.entity.what.reference", String.class))
+				.containsExactlyInAnyOrder("Media/" + derivative, patient);
+
+		// the same transaction without the stale entry succeeds, shows the image and is recorded
+		fhir().header("X-Purpose-Of-Use", "ai-training").header("Prefer", "return=representation")
+				.body(conditionalCreateAndImageUpdate("")).post("/").then().statusCode(200)
+				.body("entry[1].resource.id", equalTo(derivative));
+		assertThat(awaitEvents(2).getList("entry.resource.entity.what.reference.flatten()", String.class))
+				.containsOnly("Media/" + derivative, patient);
+	}
+
+	private String conditionalCreateAndImageUpdate(String moreEntries) {
+		String identifier = "urn:uuid:" + UUID.randomUUID();
+		String image = fhir().get("/Media/" + derivative).then().statusCode(200).extract().asString()
+				.replace("\"status\":\"completed\"", "\"status\":\"completed\",\"height\":" + (100 + RANDOM.nextInt(1000)));
+		return bundle("transaction",
+				"{\"fullUrl\":\"urn:uuid:" + UUID.randomUUID() + "\",\"resource\":{\"resourceType\":\"Patient\","
+						+ metaWithTestTag() + ",\"identifier\":[{\"system\":\"urn:ietf:rfc:3986\",\"value\":\"" + identifier
+						+ "\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\",\"ifNoneExist\":"
+						+ "\"identifier=urn:ietf:rfc:3986|" + identifier + "\"}}",
+				"{\"resource\":" + image + ",\"request\":{\"method\":\"PUT\",\"url\":\"Media/" + derivative + "\"}}"
+						+ moreEntries);
+	}
+
+	@Test
+	void anEventThatCannotBeStoredDoesNotHoldUpTheOthersAndIsTriedAgain() throws InterruptedException {
+		String poisoned = create("Media", DermJson.media(testTag, patient, "deidentified", null, ""));
+		RefuseToStoreEventsOf refusal = new RefuseToStoreEventsOf("Media/" + poisoned);
+		interceptors.registerInterceptor(refusal);
+		try {
+			fhir().header("X-Purpose-Of-Use", "ai-training").get("/Media/" + poisoned).then().statusCode(200);
+			fhir().header("X-Purpose-Of-Use", "ai-training").get("/Media/" + derivative).then().statusCode(200);
+
+			JsonPath stored = awaitEvents(1, Duration.ofSeconds(30));
+			assertThat(stored.getList("entry[0].resource.entity.what.reference", String.class))
+					.containsExactlyInAnyOrder("Media/" + derivative, patient);
+		} finally {
+			interceptors.unregisterInterceptor(refusal);
+		}
+		JsonPath both = awaitEvents(2, Duration.ofSeconds(60)); // tried again after a few seconds
+		assertThat(both.getList("entry.resource.entity.what.reference.flatten()", String.class))
+				.contains("Media/" + poisoned, "Media/" + derivative);
+	}
+
+	/** Makes every attempt to store an AuditEvent naming the image fail, reduced forms too. */
+	public static class RefuseToStoreEventsOf {
+		private final String image;
+
+		RefuseToStoreEventsOf(String image) {
+			this.image = image;
+		}
+
+		@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+		public void refuse(IBaseResource resource) {
+			if (resource instanceof AuditEvent event && event.getEntity().stream().anyMatch(entity ->
+					image.equals(entity.getWhat().getReference()) || image.equals(entity.getWhat().getIdentifier().getValue()))) {
+				throw new UnprocessableEntityException("This test refuses to store the AuditEvent of " + image);
+			}
+		}
+	}
+
+	@Test
+	void aDisclosureThatCannotBeJournaledIsNotSent() throws Exception {
+		fhir().header("X-Purpose-Of-Use", "ai-training").get("/Media/" + derivative).then().statusCode(200);
+		AuditJournal journal = trail.journal();
+		journal.compact(() -> {}); // seals the segment just written: the next disclosure needs a new one
+		Path directory = journal.directory();
+		Path away = directory.resolveSibling(directory.getFileName() + "-away");
+		Files.move(directory, away);
+		Files.writeString(directory, "not a directory"); // no segment can be created here
+		try {
+			fhir().header("X-Purpose-Of-Use", "ai-training").get("/Media/" + derivative).then().statusCode(503)
+					.header("Retry-After", notNullValue()).body("resourceType", equalTo("OperationOutcome"));
+			fhir().get("/Media/" + derivative).then().statusCode(200); // clinical care is not audited
+		} finally {
+			Files.delete(directory);
+			Files.move(away, directory);
+		}
+		fhir().header("X-Purpose-Of-Use", "ai-training").get("/Media/" + derivative).then().statusCode(200);
+
+		assertThat(entries(awaitEvents(2))).isEqualTo(2); // before and after, not the refused one
+	}
+
+	private static String bundle(String type, String... entries) {
+		return "{\"resourceType\":\"Bundle\",\"type\":\"" + type + "\",\"entry\":[" + String.join(",", entries) + "]}";
+	}
+
 	private JsonPath awaitEvents(int expected) throws InterruptedException {
-		JsonPath events = null;
-		for (int attempt = 0; attempt < 50; attempt++) {
+		return awaitEvents(expected, Duration.ofSeconds(10));
+	}
+
+	/** Stored off the request path: poll (bounded) until they are there. */
+	private JsonPath awaitEvents(int expected, Duration atMost) throws InterruptedException {
+		JsonPath events;
+		Instant deadline = Instant.now().plus(atMost);
+		while (true) {
 			events = fhir().get("/AuditEvent?patient=" + patient).then().statusCode(200).extract().jsonPath();
-			if (entries(events) >= expected) {
+			if (entries(events) >= expected || Instant.now().isAfter(deadline)) {
 				break;
 			}
 			Thread.sleep(200);
 		}
+		Thread.sleep(300); // no more than expected either
+		events = fhir().get("/AuditEvent?patient=" + patient).then().statusCode(200).extract().jsonPath();
 		assertThat(entries(events)).isEqualTo(expected);
 		return events;
 	}
