@@ -135,7 +135,7 @@ public class DisclosurePipeline {
 	@Hook(Pointcut.STORAGE_PREACCESS_RESOURCES)
 	public void guardAccess(IPreResourceAccessDetails resources, RequestDetails request) {
 		if (!disclosesTo(request) || WRITES.contains(request.getRestOperationType()) || isSearch(request)) {
-			return;
+			return; // a write's own reads are not disclosures; searches are guarded as their pages are shown
 		}
 		Passage passage = Passage.of(request);
 		DisclosureGuard.Check check = guard.forRequest(request, versionsIn(request));
@@ -156,8 +156,12 @@ public class DisclosurePipeline {
 
 	@Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
 	public void show(IPreResourceShowDetails resources, RequestDetails request) {
-		if (!disclosesTo(request) || MatchResourceUrlService.isDuringMatchUrlQuerySpan(request)) {
-			return; // a conditional write's match is not shown: the write's answer is, as it leaves
+		if (!disclosesTo(request) || WRITES.contains(request.getRestOperationType())
+				|| MatchResourceUrlService.isDuringMatchUrlQuerySpan(request)) {
+			// a write shows what it wrote before it commits: the resource may not have its grant labels yet,
+			// and a consent written in the same transaction is not visible yet. What a write answers
+			// with passes as it leaves, after the commit.
+			return;
 		}
 		Passage passage = Passage.of(request);
 		DisclosureGuard.Check check = null;

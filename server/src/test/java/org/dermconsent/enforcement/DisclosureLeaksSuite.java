@@ -91,6 +91,44 @@ abstract class DisclosureLeaksSuite extends FhirApi {
 		assertThat(response.asString()).doesNotContain(DermJson.GRANTED_USE);
 	}
 
+	@Test
+	void aTransactionThatWritesAPermittedImageReturnsItWithoutGrantLabels() {
+		String body = media(patient, "deidentified", ",\"id\":\"" + derivative + "\",\"note\":[{\"text\":\"v2\"}]"
+				+ DermJson.derivedFrom("Media/" + photo));
+		Response response = aiTraining().header("Prefer", "return=representation")
+				.body(transaction("{\"resource\":" + body + ",\"request\":{\"method\":\"PUT\",\"url\":\"Media/" + derivative + "\"}}"))
+				.post("/");
+		response.then().statusCode(200).body("entry[0].resource.id", equalTo(derivative));
+		assertThat(response.asString()).doesNotContain(DermJson.GRANTED_USE);
+	}
+
+	@Test
+	void aTransactionReturnsTheImageItCreatesWhenTheConsentItCreatesPermitsIt() {
+		String newPatient = "urn:uuid:" + java.util.UUID.randomUUID();
+		String consent = DermJson.consent(testTag, newPatient, "active", List.of(DermJson.permit(AI_TRAINING, "deidentified", null, null)));
+		String image = DermJson.media(testTag, newPatient, "deidentified", null, "");
+		Response response = aiTraining().header("Prefer", "return=representation").body(transaction(
+						"{\"fullUrl\":\"" + newPatient + "\",\"resource\":{\"resourceType\":\"Patient\"," + metaWithTestTag()
+								+ "},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}",
+						"{\"resource\":" + consent + ",\"request\":{\"method\":\"POST\",\"url\":\"Consent\"}}",
+						"{\"resource\":" + image + ",\"request\":{\"method\":\"POST\",\"url\":\"Media\"}}"))
+				.post("/");
+		response.then().statusCode(200).body("entry[2].response.status", startsWith("201"))
+				.body("entry[2].resource.resourceType", equalTo("Media"));
+		assertThat(response.asString()).doesNotContain(DermJson.GRANTED_USE);
+	}
+
+	@Test
+	void aTransactionDoesNotReturnAnImageItCreatesThatNoConsentPermits() {
+		String image = DermJson.media(testTag, "Patient/" + patient, "identifiable", null, "");
+		Response response = aiTraining().header("Prefer", "return=representation")
+				.body(transaction("{\"resource\":" + image + ",\"request\":{\"method\":\"POST\",\"url\":\"Media\"}}"))
+				.post("/");
+		response.then().statusCode(200).body("entry[0].response.status", startsWith("201"));
+		assertThat(response.jsonPath().getString("entry[0].resource")).isNull();
+		assertThat(response.asString()).doesNotContain("image/jpeg").doesNotContain(DermJson.GRANTED_USE);
+	}
+
 	// every version is judged by today's facts
 
 	@Test
@@ -197,6 +235,10 @@ abstract class DisclosureLeaksSuite extends FhirApi {
 			assertThat(JsonPath.from(body).getString("resourceType")).as(body).isNotEqualTo("Media");
 		}
 		assertThat(body).doesNotContain("image/jpeg").doesNotContain(DermJson.GRANTED_USE);
+	}
+
+	private static String transaction(String... entries) {
+		return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + String.join(",", entries) + "]}";
 	}
 
 	private RequestSpecification aiTraining() {
