@@ -114,14 +114,14 @@ class DisclosureAuditTest extends FhirApi {
 	@Test
 	void aResponseThatFailsRecordsNothingAndAuditingGoesOn() throws InterruptedException {
 		// a conditional create, then an image written and shown in the response (return=representation),
-		// then a stale version: 409, all rolled back, so the image shown was never disclosed
+		// then a stale version: 412, all rolled back, so the image shown was never disclosed
 		String staleUpdate = "{\"resourceType\":\"Patient\",\"id\":\"" + patient.substring("Patient/".length()) + "\","
 				+ metaWithTestTag() + "}";
 		for (int attempt = 0; attempt < 3; attempt++) {
 			fhir().header("X-Purpose-Of-Use", "ai-training").header("Prefer", "return=representation")
 					.body(conditionalCreateAndImageUpdate(",{\"resource\":" + staleUpdate + ",\"request\":{\"method\":\"PUT\",\"url\":\""
 							+ patient + "\",\"ifMatch\":\"W/\\\"99\\\"\"}}"))
-					.post("/").then().statusCode(409);
+					.post("/").then().statusCode(412);
 		}
 
 		fhir().header("X-Purpose-Of-Use", "ai-training").get("/Media/" + derivative).then().statusCode(200);
