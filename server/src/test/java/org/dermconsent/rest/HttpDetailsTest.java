@@ -37,6 +37,22 @@ class HttpDetailsTest extends FhirApi {
 	}
 
 	@Test
+	void aStaleIfMatchInABatchEntryIs412AndTheOtherEntriesAreDone() {
+		String id = patient();
+		fhir().body(patientJson(id, "Ann")).put("/Patient/" + id).then().statusCode(200);
+		String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+				+ "{\"resource\":" + patientJson(id, "Bea") + ",\"request\":{\"method\":\"PUT\",\"url\":\"Patient/" + id
+				+ "\",\"ifMatch\":\"W/\\\"1\\\"\"}},"
+				+ "{\"resource\":" + patientJson(id, "Cat") + ",\"request\":{\"method\":\"PUT\",\"url\":\"Patient/" + id
+				+ "\",\"ifMatch\":\"W/\\\"2\\\"\"}}]}";
+		fhir().body(batch).post("/").then().statusCode(200)
+				.body("entry[0].response.status", org.hamcrest.Matchers.startsWith("412"))
+				.body("entry[0].response.outcome.resourceType", equalTo("OperationOutcome"))
+				.body("entry[1].response.status", org.hamcrest.Matchers.startsWith("200"));
+		fhir().get("/Patient/" + id).then().body("meta.versionId", equalTo("3"));
+	}
+
+	@Test
 	void theExportManifestIsUtf8JsonAndNeedsNoTokenWithSecurityOff() throws InterruptedException {
 		patient();
 		String status = fhir().header("Prefer", "respond-async").queryParam("_type", "Patient")
