@@ -126,6 +126,15 @@ class OfficialValidatorTest {
 				file.getFileName().toString(), () -> assertThat(errors(validate(file))).as("errors of %s", file.getFileName()).isEmpty()));
 	}
 
+	/** The consent form (Questionnaire/derm-image-consent) as a form filler or integrator loads it. */
+	@TestFactory
+	Stream<DynamicTest> questionnairesHaveNoErrors() {
+		return DermConsentFhir.jsonFiles(DermConsentFhir.SOURCE).stream()
+				.filter(f -> f.getFileName().toString().startsWith("Questionnaire-"))
+				.map(file -> DynamicTest.dynamicTest(file.getFileName().toString(),
+						() -> assertThat(errors(validate(file))).as("errors of %s", file.getFileName()).isEmpty()));
+	}
+
 	@AfterAll
 	static void printReport() {
 		StringBuilder report = new StringBuilder("\nOfficial HL7 validator (R4 core + dermconsent.fhir, no terminology server):\n");

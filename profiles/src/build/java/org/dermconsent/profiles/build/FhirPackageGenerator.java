@@ -76,6 +76,8 @@ public final class FhirPackageGenerator {
 
   private static final Set<String> CONFORMANCE_TYPES =
       Set.of("StructureDefinition", "SearchParameter", "CodeSystem", "ValueSet", "ConceptMap", "OperationDefinition");
+  /** Canonical resources for apps rather than validators: the consent form patients fill in. */
+  private static final Set<String> FORM_TYPES = Set.of("Questionnaire");
 
   private final FhirContext fhirContext = FhirContext.forR4();
   private final IParser strictParser =
@@ -228,7 +230,7 @@ public final class FhirPackageGenerator {
     for (MetadataResource resource : resources) {
       String type = resource.fhirType();
       String id = resource.getIdElement().getIdPart();
-      if (!CONFORMANCE_TYPES.contains(type)) {
+      if (!CONFORMANCE_TYPES.contains(type) && !FORM_TYPES.contains(type)) {
         throw new IllegalStateException(type + "/" + id + " is not a conformance resource");
       }
       String expectedUrl = CANONICAL_BASE + "/" + type + "/" + id;
