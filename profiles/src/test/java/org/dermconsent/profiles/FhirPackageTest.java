@@ -168,7 +168,7 @@ class FhirPackageTest {
       assertThat(npm.listResources("SearchParameter")).hasSize(8);
       assertThat(npm.listResources("OperationDefinition")).containsExactlyInAnyOrder(
           "OperationDefinition-consent-decision.json", "OperationDefinition-image-consent-summary.json",
-          "OperationDefinition-deidentify.json");
+          "OperationDefinition-deidentify.json", "OperationDefinition-extract.json");
       // what a validator loaded with R4 core lacks: v3-ActReason's MLTRAINING (R4 core has a 2018 copy)
       assertThat(npm.listResources("CodeSystem")).contains("CodeSystem-v3-ActReason-fragment.json");
       assertThat(npm.getFolders()).containsKey("example");

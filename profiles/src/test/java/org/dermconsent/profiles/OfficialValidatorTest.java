@@ -121,7 +121,7 @@ class OfficialValidatorTest {
 		}
 		assertThat(definitions).extracting(f -> f.getFileName().toString()).contains(
 				"OperationDefinition-consent-decision.json", "OperationDefinition-image-consent-summary.json",
-				"OperationDefinition-deidentify.json");
+				"OperationDefinition-deidentify.json", "OperationDefinition-extract.json");
 		return definitions.stream().map(file -> DynamicTest.dynamicTest(
 				file.getFileName().toString(), () -> assertThat(errors(validate(file))).as("errors of %s", file.getFileName()).isEmpty()));
 	}

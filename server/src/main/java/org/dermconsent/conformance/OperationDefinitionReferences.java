@@ -22,7 +22,8 @@ public class OperationDefinitionReferences {
 	static final Map<String, String> CANONICAL = Map.of(
 			"Media/consent-decision", BASE + "consent-decision",
 			"Patient/image-consent-summary", BASE + "image-consent-summary",
-			"Media/deidentify", BASE + "deidentify");
+			"Media/deidentify", BASE + "deidentify",
+			"QuestionnaireResponse/extract", BASE + "extract");
 
 	@Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
 	public void referToCanonicalDefinitions(IBaseConformance capabilities) {

@@ -46,7 +46,8 @@ import java.util.stream.Collectors;
 public class SmartAuthorization extends AuthorizationInterceptor {
 
 	private static final List<String> CONFORMANCE_TYPES = List.of(
-			"CodeSystem", "ValueSet", "ConceptMap", "StructureDefinition", "SearchParameter", "OperationDefinition");
+			"CodeSystem", "ValueSet", "ConceptMap", "StructureDefinition", "SearchParameter", "OperationDefinition",
+			"Questionnaire");
 	private static final List<String> TERMINOLOGY_OPERATIONS =
 			List.of("$expand", "$lookup", "$validate-code", "$subsumes", "$translate");
 	/**
@@ -54,7 +55,8 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 	 * others are refused to every token, so the CapabilityStatement does not list them.
 	 */
 	static final Set<String> REACHABLE_OPERATIONS = Set.of("expand", "lookup", "validate-code", "subsumes", "translate",
-			"validate", "deidentify", "consent-decision", "image-consent-summary", "everything", "export", "export-poll-status");
+			"validate", "deidentify", "consent-decision", "image-consent-summary", "everything", "export", "export-poll-status",
+			"extract");
 	private static final Set<RestOperationTypeEnum> WRITES = EnumSet.of(RestOperationTypeEnum.CREATE,
 			RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE);
 
@@ -69,6 +71,7 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 		List<IAuthRule> ruleList = new ArrayList<>(metadata.build());
 		ruleList.add(new ConditionalMatchRule(token.get()));
 		ruleList.add(new InstanceValidationRule());
+		ruleList.add(new ConsentCaptureRule(token.get()));
 		IAuthRuleBuilder rules = new RuleBuilder();
 		conformanceForEveryone(rules);
 		rules.allow("transactions and batches, entry by entry").transaction().withAnyOperation().andApplyNormalRules();
