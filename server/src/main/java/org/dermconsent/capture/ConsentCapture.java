@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TimeZone;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -107,7 +108,7 @@ public final class ConsentCapture {
 		consent.addCategory(new CodeableConcept(new Coding(DermProfiles.CONSENT_CATEGORY_SYSTEM, DermProfiles.DERM_IMAGE_USE,
 				"Consent to the use of skin images")));
 		consent.setPatient(new Reference(patient));
-		consent.setDateTimeElement(new DateTimeType(Date.from(clock.instant()), TemporalPrecisionEnum.SECOND, java.util.TimeZone.getTimeZone("UTC")));
+		consent.setDateTimeElement(new DateTimeType(Date.from(clock.instant()), TemporalPrecisionEnum.SECOND, TimeZone.getTimeZone("UTC")));
 		consent.addPerformer(new Reference(patient));
 		consent.setSource(new Reference(responseUrl));
 		consent.setPolicyRule(new CodeableConcept(new Coding(V3_ACT_CODE, "OPTIN", "opt-in")));

@@ -2,7 +2,10 @@ package org.dermconsent.capture;
 
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 
 /**
@@ -25,7 +28,12 @@ public class ConsentCaptureOperation {
 	/** The response comes as the body itself or as the {@code questionnaire-response} parameter of a Parameters body. */
 	@Operation(name = "$extract", type = QuestionnaireResponse.class, idempotent = false)
 	public Bundle extract(@OperationParam(name = RESPONSE_PARAMETER, min = 0, max = 1, type = QuestionnaireResponse.class)
-			QuestionnaireResponse response) {
+			QuestionnaireResponse response, RequestDetails request) {
+		// HAPI hands over the first of several; which one is meant is not for the server to guess
+		if (request.getResource() instanceof Parameters parameters
+				&& parameters.getParameter().stream().filter(p -> RESPONSE_PARAMETER.equals(p.getName())).count() > 1) {
+			throw new UnprocessableEntityException("Expected one '" + RESPONSE_PARAMETER + "' parameter, got several");
+		}
 		return capture.extract(response);
 	}
 }

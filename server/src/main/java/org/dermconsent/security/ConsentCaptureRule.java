@@ -15,6 +15,8 @@ import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -58,11 +60,11 @@ final class ConsentCaptureRule implements IAuthRule {
 		if (outputResource != null) {
 			return Boolean.TRUE.equals(request.getUserData().get(ALLOWED)) ? new Verdict(PolicyEnum.ALLOW, this) : null;
 		}
-		Optional<String> subject = subjectPatient(inputResource);
+		List<Optional<String>> subjects = subjectPatients(inputResource);
 		boolean allowed = token.scopes().stream()
 				.filter(scope -> scope.coversType("Consent") && scope.allows(Permission.CREATE))
-				.anyMatch(scope -> scope.context() != Context.PATIENT
-						|| (token.patient().isPresent() && subject.map(token.patient().get()::equals).orElse(true)));
+				.anyMatch(scope -> scope.context() != Context.PATIENT || (token.patient().isPresent()
+						&& subjects.stream().allMatch(subject -> subject.map(token.patient().get()::equals).orElse(true))));
 		if (!allowed) {
 			return null; // the rules after this one deny it
 		}
@@ -70,22 +72,26 @@ final class ConsentCaptureRule implements IAuthRule {
 		return new Verdict(PolicyEnum.ALLOW, this);
 	}
 
-	/** The id of the Patient the posted response is about, when it names one the way the operation accepts. */
-	private static Optional<String> subjectPatient(IBaseResource body) {
-		QuestionnaireResponse response = null;
+	/**
+	 * For each posted response (the body, or every questionnaire-response parameter, whichever the
+	 * operation takes), the id of the Patient it is about when it names one the way the operation
+	 * accepts.
+	 */
+	private static List<Optional<String>> subjectPatients(IBaseResource body) {
+		List<QuestionnaireResponse> responses = new ArrayList<>();
 		if (body instanceof QuestionnaireResponse posted) {
-			response = posted;
+			responses.add(posted);
 		} else if (body instanceof Parameters parameters) {
-			response = parameters.getParameter().stream()
+			parameters.getParameter().stream()
 					.filter(parameter -> PARAMETER.equals(parameter.getName()))
 					.map(Parameters.ParametersParameterComponent::getResource)
 					.filter(QuestionnaireResponse.class::isInstance).map(QuestionnaireResponse.class::cast)
-					.findFirst().orElse(null);
+					.forEach(responses::add);
 		}
-		if (response == null || response.getSubject().getReference() == null) {
-			return Optional.empty();
-		}
-		Matcher patient = PATIENT.matcher(response.getSubject().getReference());
-		return patient.matches() ? Optional.of(patient.group(1)) : Optional.empty();
+		return responses.stream().map(response -> {
+			String reference = response.getSubject().getReference();
+			Matcher patient = reference == null ? null : PATIENT.matcher(reference);
+			return patient != null && patient.matches() ? Optional.of(patient.group(1)) : Optional.<String>empty();
+		}).toList();
 	}
 }

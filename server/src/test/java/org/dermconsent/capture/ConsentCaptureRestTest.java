@@ -129,7 +129,10 @@ class ConsentCaptureRestTest extends FhirApi {
 				Arguments.of("not completed", "{\"resourceType\":\"QuestionnaireResponse\",\"status\":\"in-progress\",\"questionnaire\":\""
 						+ QUESTIONNAIRE + "\",\"subject\":{\"reference\":\"Patient/p\"}}", "status must be completed"),
 				Arguments.of("another resource", "{\"resourceType\":\"Patient\"}", "Expected a QuestionnaireResponse"),
-				Arguments.of("empty Parameters", "{\"resourceType\":\"Parameters\"}", "Expected a QuestionnaireResponse"));
+				Arguments.of("empty Parameters", "{\"resourceType\":\"Parameters\"}", "Expected a QuestionnaireResponse"),
+				Arguments.of("two responses", "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"questionnaire-response\","
+						+ "\"resource\":" + answersJson(Map.of()) + "},{\"name\":\"questionnaire-response\",\"resource\":"
+						+ answersJson(Map.of()) + "}]}", "got several"));
 	}
 
 	@ParameterizedTest(name = "{0}")

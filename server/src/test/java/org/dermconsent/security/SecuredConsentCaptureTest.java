@@ -66,6 +66,9 @@ class SecuredConsentCaptureTest extends FhirApi {
 		String parameters = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"questionnaire-response\",\"resource\":"
 				+ response(otherPatient) + "}]}";
 		as(app).body(parameters).post("/QuestionnaireResponse/$extract").then().statusCode(403);
+		String ownThenOther = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"questionnaire-response\",\"resource\":"
+				+ response(patient) + "},{\"name\":\"questionnaire-response\",\"resource\":" + response(otherPatient) + "}]}";
+		as(app).body(ownThenOther).post("/QuestionnaireResponse/$extract").then().statusCode(403);
 
 		// nor can the app post another patient's Bundle, extracted by someone who may
 		String bundle = as(admin).body(response(otherPatient)).post("/QuestionnaireResponse/$extract").then().statusCode(200)
