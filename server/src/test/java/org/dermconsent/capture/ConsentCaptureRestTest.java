@@ -169,6 +169,16 @@ class ConsentCaptureRestTest extends FhirApi {
 	}
 
 	@Test
+	void aBundleForAPatientWhoDoesNotExistStoresNothing() {
+		String nobody = "Patient/nobody-" + testTag;
+		String bundle = extract(response(nobody, Map.of("research/deidentified", true))).then().statusCode(200).extract().asString();
+		int status = fhir().body(bundle).post("").then().body("resourceType", equalTo("OperationOutcome")).extract().statusCode();
+		assertThat(status).isBetween(400, 499);
+		fhir().get("/QuestionnaireResponse?subject=" + nobody).then().statusCode(200).body("entry", equalTo(null));
+		fhir().get("/Consent?patient=" + nobody).then().statusCode(200).body("entry", equalTo(null));
+	}
+
+	@Test
 	void theQuestionnaireIsServed() {
 		fhir().get("/Questionnaire?url=" + QUESTIONNAIRE).then().statusCode(200)
 				.body("entry", hasSize(1)).body("entry[0].resource.item", hasSize(14));
