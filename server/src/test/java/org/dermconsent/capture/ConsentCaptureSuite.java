@@ -3,7 +3,6 @@ package org.dermconsent.capture;
 import io.restassured.path.json.JsonPath;
 import org.dermconsent.support.DermJson;
 import org.dermconsent.support.FhirApi;
-import org.dermconsent.support.H2ServerTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,10 +26,9 @@ import static org.hamcrest.Matchers.hasSize;
 /**
  * Consent capture over HTTP (DESIGN 10): {@code QuestionnaireResponse/$extract} turns the answers
  * to {@code Questionnaire/derm-image-consent} into a transaction Bundle, and posting that Bundle
- * makes the new consent govern the patient's images.
+ * makes the new consent govern the patient's images. Run on H2 and PostgreSQL.
  */
-@H2ServerTest
-class ConsentCaptureRestTest extends FhirApi {
+abstract class ConsentCaptureSuite extends FhirApi {
 
 	static final String QUESTIONNAIRE = "https://dermconsent.org/fhir/Questionnaire/derm-image-consent";
 	static final List<String> USES = List.of("care-team-sharing", "education", "publication", "conference", "ai-training", "research");

@@ -1,0 +1,6 @@
+package org.dermconsent.capture;
+
+import org.dermconsent.support.PostgresServerTest;
+
+@PostgresServerTest
+class PostgresConsentCaptureTest extends ConsentCaptureSuite {}
