@@ -1,5 +1,7 @@
 package org.dermconsent.withdrawal;
 
+import org.dermconsent.vocabulary.WithdrawalNotices;
+
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -25,7 +27,7 @@ import java.util.Optional;
 @Interceptor
 public class NoticeSubscriptions {
 
-	static final String CODE = WithdrawalCodes.TASK_TYPE + "|" + WithdrawalCodes.WITHDRAWAL_NOTICE;
+	static final String CODE = WithdrawalNotices.TASK_TYPE + "|" + WithdrawalNotices.WITHDRAWAL_NOTICE;
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
 	public void created(IBaseResource resource, RequestDetails request) {

@@ -32,6 +32,7 @@ public class WithdrawalConfig {
 			PlatformTransactionManager transactionManager, DaoRegistry daoRegistry, WithdrawalProperties properties,
 			IInterceptorService storageInterceptors) {
 		storageInterceptors.registerInterceptor(new NoticeSubscriptions());
+		storageInterceptors.registerInterceptor(new NoticeWrites());
 		return new WithdrawalNotifier(losses, backlog.getIfAvailable(() -> DisclosureBacklog.NONE),
 				new TransactionTemplate(transactionManager), daoRegistry, properties.interval(), properties.settle(),
 				properties.maxWait());

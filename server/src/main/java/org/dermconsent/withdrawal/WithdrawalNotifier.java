@@ -1,5 +1,7 @@
 package org.dermconsent.withdrawal;
 
+import org.dermconsent.vocabulary.WithdrawalNotices;
+
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
@@ -185,10 +187,10 @@ public class WithdrawalNotifier {
 		}
 		Optional<String> client = event.getAgent().stream()
 				.map(agent -> agent.getWho().getIdentifier())
-				.filter(identifier -> WithdrawalCodes.CLIENT_ID_SYSTEM.equals(identifier.getSystem()) && identifier.hasValue())
+				.filter(identifier -> WithdrawalNotices.CLIENT_ID_SYSTEM.equals(identifier.getSystem()) && identifier.hasValue())
 				.map(identifier -> identifier.getValue()).findFirst();
 		Optional<ImageUse> purpose = event.getPurposeOfEvent().stream().flatMap(concept -> concept.getCoding().stream())
-				.filter(coding -> WithdrawalCodes.IMAGE_USE.equals(coding.getSystem()))
+				.filter(coding -> WithdrawalNotices.IMAGE_USE.equals(coding.getSystem()))
 				.map(coding -> ImageUse.find(coding.getCode())).flatMap(Optional::stream).findFirst();
 		if (client.isEmpty() || purpose.isEmpty() || purpose.get() == ImageUse.CLINICAL_CARE) {
 			return;
@@ -206,7 +208,7 @@ public class WithdrawalNotifier {
 		if (image == null) {
 			return false; // deleted: disclosed for clinical care only
 		}
-		Set<String> actors = WithdrawalCodes.ANONYMOUS.equals(receipt.client()) ? Set.of() : Set.of("Device/" + receipt.client());
+		Set<String> actors = WithdrawalNotices.ANONYMOUS.equals(receipt.client()) ? Set.of() : Set.of("Device/" + receipt.client());
 		AccessRequest request = new AccessRequest(receipt.purpose(), actors, now);
 		Set<String> labels = FhirImageFacts.grantLabels(image);
 		return GrantLabels.permits(labels, request).orElseGet(() -> GrantLabels.filterFor(request).matches(labels));
@@ -237,7 +239,7 @@ public class WithdrawalNotifier {
 			ReferenceOrListParam anyOf = new ReferenceOrListParam();
 			all.subList(from, Math.min(all.size(), from + REFERENCES_PER_QUERY)).forEach(image -> anyOf.addOr(new ReferenceParam(image)));
 			SearchParameterMap query = SearchParameterMap.newSynchronous()
-					.add(ListResource.SP_CODE, new TokenParam(WithdrawalCodes.LIST_TYPE, WithdrawalCodes.DATASET))
+					.add(ListResource.SP_CODE, new TokenParam(WithdrawalNotices.LIST_TYPE, WithdrawalNotices.DATASET))
 					.add(ListResource.SP_ITEM, anyOf);
 			for (ListResource list : search(lists, query)) {
 				if (belongsTo(list, client)) {
@@ -250,12 +252,12 @@ public class WithdrawalNotifier {
 
 	/** A dataset's {@code source} names the client it was made for; with security off there is one client. */
 	private static boolean belongsTo(ListResource list, String client) {
-		if (WithdrawalCodes.ANONYMOUS.equals(client)) {
+		if (WithdrawalNotices.ANONYMOUS.equals(client)) {
 			return true;
 		}
 		Reference source = list.getSource();
 		return ("Device/" + client).equals(source.getReferenceElement().toUnqualifiedVersionless().getValue())
-				|| (WithdrawalCodes.CLIENT_ID_SYSTEM.equals(source.getIdentifier().getSystem())
+				|| (WithdrawalNotices.CLIENT_ID_SYSTEM.equals(source.getIdentifier().getSystem())
 						&& client.equals(source.getIdentifier().getValue()));
 	}
 
@@ -271,7 +273,7 @@ public class WithdrawalNotifier {
 		if (byId(devices, client) == null) {
 			Device device = new Device();
 			device.setId(id);
-			device.addIdentifier().setSystem(WithdrawalCodes.CLIENT_ID_SYSTEM).setValue(client);
+			device.addIdentifier().setSystem(WithdrawalNotices.CLIENT_ID_SYSTEM).setValue(client);
 			device.addDeviceName().setName(client).setType(Device.DeviceNameType.USERFRIENDLYNAME);
 			devices.update(device, new SystemRequestDetails());
 		}
@@ -282,17 +284,17 @@ public class WithdrawalNotifier {
 		Task task = new Task();
 		task.setStatus(Task.TaskStatus.REQUESTED);
 		task.setIntent(Task.TaskIntent.ORDER);
-		task.setCode(new CodeableConcept(new Coding(WithdrawalCodes.TASK_TYPE, WithdrawalCodes.WITHDRAWAL_NOTICE, "Withdrawal notice")));
+		task.setCode(new CodeableConcept(new Coding(WithdrawalNotices.TASK_TYPE, WithdrawalNotices.WITHDRAWAL_NOTICE, "Withdrawal notice")));
 		task.setOwner(new Reference(owner));
 		task.setAuthoredOn(Date.from(now));
 		task.setDescription("The patients' consents no longer permit these images for the purposes you received them for:"
 				+ " delete them (and remove them from the datasets named), then set this Task's status to completed.");
 		for (String image : images) {
-			task.addInput().setType(new CodeableConcept(new Coding(WithdrawalCodes.TASK_TYPE, WithdrawalCodes.IMAGE_INPUT, null)))
+			task.addInput().setType(new CodeableConcept(new Coding(WithdrawalNotices.TASK_TYPE, WithdrawalNotices.IMAGE_INPUT, null)))
 					.setValue(new Reference(image));
 		}
 		for (String dataset : datasets) {
-			task.addInput().setType(new CodeableConcept(new Coding(WithdrawalCodes.TASK_TYPE, WithdrawalCodes.DATASET_INPUT, null)))
+			task.addInput().setType(new CodeableConcept(new Coding(WithdrawalNotices.TASK_TYPE, WithdrawalNotices.DATASET_INPUT, null)))
 					.setValue(new Reference(dataset));
 		}
 		return task;

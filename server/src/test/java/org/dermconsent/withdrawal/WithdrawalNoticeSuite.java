@@ -3,6 +3,7 @@ package org.dermconsent.withdrawal;
 import ca.uhn.fhir.context.FhirContext;
 import com.sun.net.httpserver.HttpServer;
 import io.restassured.path.json.JsonPath;
+import org.dermconsent.enforcement.index.GrantRefresher;
 import org.dermconsent.support.DermJson;
 import org.dermconsent.support.FhirApi;
 import org.hl7.fhir.r4.model.Task;
@@ -16,6 +17,8 @@ import javax.sql.DataSource;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,11 +42,16 @@ abstract class WithdrawalNoticeSuite extends FhirApi {
 	/** Tasks delivered to the receiver, by Task id, with the instant they arrived. */
 	private static final ConcurrentMap<String, Delivery> delivered = new ConcurrentHashMap<>();
 	private static HttpServer receiver;
+	/** The Subscription to the receiver, deleted with it, so later tests' notices are not sent to a closed port. */
+	private static String subscriptionUrl;
 
 	private record Delivery(Task task, long atMillis) {}
 
 	@Autowired
 	private DataSource dataSource;
+
+	@Autowired
+	private GrantRefresher grantRefresher;
 
 	@BeforeEach
 	void subscribeOnce() throws IOException {
@@ -69,10 +77,15 @@ abstract class WithdrawalNoticeSuite extends FhirApi {
 				+ "\",\"payload\":\"application/fhir+json\"}}")
 				.post("/Subscription").then().statusCode(201).extract().path("id");
 		awaitTrue(() -> "active".equals(fhir().get("/Subscription/" + id).then().extract().path("status")), 20_000);
+		subscriptionUrl = baseUrl() + "/Subscription/" + id;
 	}
 
 	@AfterAll
 	static void stopReceiver() {
+		if (subscriptionUrl != null) {
+			io.restassured.RestAssured.given().delete(subscriptionUrl).then().statusCode(200);
+			subscriptionUrl = null;
+		}
 		if (receiver != null) {
 			receiver.stop(0);
 			receiver = null;
@@ -138,6 +151,26 @@ abstract class WithdrawalNoticeSuite extends FhirApi {
 
 		fhir().body(media(patient, "identifiable").replaceFirst("\\{", "{\"id\":\"" + image + "\",")).put("/Media/" + image)
 				.then().statusCode(200);
+
+		Task task = awaitNotice(Set.of(image)).task();
+		assertThat(inputs(task, "image")).containsExactly("Media/" + image);
+	}
+
+	/**
+	 * No write marks a period's end: the grant refresher's scheduled round finds it. The test runs that
+	 * round itself rather than waiting up to its 30 s interval.
+	 */
+	@Test
+	void aPermitWhosePeriodEndsTellsTheClientThatReceivedTheImage() {
+		String patient = create("Patient", "{\"resourceType\":\"Patient\"}");
+		Instant end = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+		create("Consent", DermJson.consent(testTag, "Patient/" + patient, "active",
+				List.of(DermJson.permit("ai-training", "deidentified", null, end.toString()))));
+		String image = create("Media", media(patient, "deidentified"));
+		readForAiTraining(image);
+
+		awaitTrue(() -> Instant.now().isAfter(end.plusMillis(200)), 10_000);
+		grantRefresher.refreshDue();
 
 		Task task = awaitNotice(Set.of(image)).task();
 		assertThat(inputs(task, "image")).containsExactly("Media/" + image);
