@@ -9,13 +9,14 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 
 import java.util.Optional;
 import org.dermconsent.vocabulary.WithdrawalNotices;
+import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Task;
 
 /**
  * The first step of the disclosure pipeline: may this resource leave, for this request or export
  * job? An image (and its bytes) as its patient's consent decides ({@link ImageDisclosure}), an
- * export file as its job's owner ({@link ExportFileOwnership}), a withdrawal notice to the client it is
- * for ({@link WithdrawalNotices#mayAccess}); anything else may.
+ * export file as its job's owner ({@link ExportFileOwnership}), a withdrawal notice, and a Subscription to
+ * them, to the client they are for ({@link WithdrawalNotices}); anything else may.
  */
 public class DisclosureGuard {
 
@@ -72,6 +73,9 @@ public class DisclosureGuard {
 			}
 			if (resource instanceof Task task && !WithdrawalNotices.mayAccess(task, client)) {
 				return Optional.of("This withdrawal notice is for another client");
+			}
+			if (resource instanceof Subscription subscription && !WithdrawalNotices.mayAccess(subscription, client)) {
+				return Optional.of("This Subscription is another client's");
 			}
 			return images.denial(resource).map(DisclosureGuard::reason);
 		}

@@ -1,6 +1,10 @@
 package org.dermconsent.vocabulary;
 
+import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Task;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 
 import java.util.Optional;
 
@@ -45,5 +49,29 @@ public final class WithdrawalNotices {
 	 */
 	public static boolean mayAccess(Task task, Optional<String> client) {
 		return client.isEmpty() || !isWithdrawalNotice(task) || owner(task).filter(ownerFor(client.get())::equals).isPresent();
+	}
+
+	/**
+	 * Whether a request by {@code client} may see or change {@code subscription} (its endpoint and
+	 * headers are the client's): only if its criteria name the client as owner. A request that names no
+	 * client (security off) may.
+	 */
+	public static boolean mayAccess(Subscription subscription, Optional<String> client) {
+		if (client.isEmpty()) {
+			return true;
+		}
+		String criteria = subscription.getCriteria() == null ? "" : subscription.getCriteria();
+		int query = criteria.indexOf('?');
+		if (query < 0) {
+			return false;
+		}
+		for (String pair : criteria.substring(query + 1).split("&")) {
+			String[] parts = pair.split("=", 2);
+			if (parts.length == 2 && "owner".equals(URLDecoder.decode(parts[0], StandardCharsets.UTF_8))
+					&& ownerFor(client.get()).equals(URLDecoder.decode(parts[1], StandardCharsets.UTF_8))) {
+				return true;
+			}
+		}
+		return false;
 	}
 }

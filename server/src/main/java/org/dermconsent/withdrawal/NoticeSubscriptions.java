@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import org.dermconsent.access.RequestPurpose;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -37,6 +38,15 @@ public class NoticeSubscriptions {
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
 	public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
 		check(resource, request);
+	}
+
+	/** Another client's Subscription (its endpoint and headers) is not this client's to delete. */
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+	public void deleted(IBaseResource resource, RequestDetails request) {
+		if (resource instanceof Subscription subscription && request != null
+				&& !WithdrawalNotices.mayAccess(subscription, clientOf(request))) {
+			throw new ForbiddenOperationException("This Subscription is another client's");
+		}
 	}
 
 	private static void check(IBaseResource resource, RequestDetails request) {

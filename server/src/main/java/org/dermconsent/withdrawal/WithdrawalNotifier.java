@@ -188,7 +188,7 @@ public class WithdrawalNotifier {
 		Optional<String> client = event.getAgent().stream()
 				.map(agent -> agent.getWho().getIdentifier())
 				.filter(identifier -> WithdrawalNotices.CLIENT_ID_SYSTEM.equals(identifier.getSystem()) && identifier.hasValue())
-				.map(identifier -> identifier.getValue()).findFirst();
+				.map(identifier -> clientId(identifier.getValue())).findFirst();
 		Optional<ImageUse> purpose = event.getPurposeOfEvent().stream().flatMap(concept -> concept.getCoding().stream())
 				.filter(coding -> WithdrawalNotices.IMAGE_USE.equals(coding.getSystem()))
 				.map(coding -> ImageUse.find(coding.getCode())).flatMap(Optional::stream).findFirst();
@@ -201,6 +201,17 @@ public class WithdrawalNotifier {
 				receipts.add(new Receipt(client.get(), purpose.get(), what, event.getRecorded().getTime()));
 			}
 		}
+	}
+
+	/**
+	 * The client id an AuditEvent names: bulk export records the job's actor ({@code Device/<id>}),
+	 * and with security off ({@code bulk-export}, {@code anonymous}) there is one client.
+	 */
+	private static String clientId(String recorded) {
+		if (recorded.startsWith("Device/")) {
+			return recorded.substring("Device/".length());
+		}
+		return "bulk-export".equals(recorded) ? WithdrawalNotices.ANONYMOUS : recorded;
 	}
 
 	/** Whether the image's grant labels (written in the change's transaction) still let the client have it. */

@@ -42,7 +42,7 @@ class SecuredWithdrawalNoticeTest extends FhirApi {
 	@BeforeEach
 	void clientsAndReceiver() throws IOException {
 		admin = LocalTokenIssuer.token("admin", "system/*.*", Map.of("purpose_of_use", List.of("clinical-care", "secondary-use")));
-		String scopes = "system/Media.rs system/Task.rus system/Subscription.cr";
+		String scopes = "system/Media.rs system/Task.rus system/Subscription.crd";
 		labA = LocalTokenIssuer.token("lab-a", scopes, Map.of("purpose_of_use", List.of("ai-training")));
 		labB = LocalTokenIssuer.token("lab-b", scopes, Map.of("purpose_of_use", List.of("ai-training")));
 		receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -70,7 +70,10 @@ class SecuredWithdrawalNoticeTest extends FhirApi {
 		assertThat(subscribe(labA, "Task?code=" + CODE + "&owner=Device/lab-b", endpoint).statusCode()).isEqualTo(422);
 		String subscription = subscribe(labA, "Task?code=" + CODE + "&owner=Device/lab-a", endpoint)
 				.then().statusCode(201).extract().path("id");
-		awaitTrue(() -> "active".equals(as(admin).get("/Subscription/" + subscription).then().extract().path("status")));
+		awaitTrue(() -> "active".equals(labRequest(labA).get("/Subscription/" + subscription).then().extract().path("status")));
+		// its endpoint (and any headers) are lab-a's: lab-b neither reads nor deletes it
+		assertThat(labRequest(labB).get("/Subscription/" + subscription).statusCode()).isIn(403, 404);
+		assertThat(labRequest(labB).delete("/Subscription/" + subscription).statusCode()).isEqualTo(403);
 
 		String patient = create(admin, "Patient", "{\"resourceType\":\"Patient\"," + metaWithTestTag() + "}");
 		String consent = create(admin, "Consent", consentJson(patient, "active"));
@@ -102,7 +105,7 @@ class SecuredWithdrawalNoticeTest extends FhirApi {
 		assertThat(labRequest(labA).get("/Task/" + id).then().extract().<String>path("status")).isEqualTo("completed");
 		// the completed notice still matches the Subscription: the client gets it back once
 		awaitTrue(() -> delivered.stream().anyMatch(task -> names(task, image) && task.getStatus() == Task.TaskStatus.COMPLETED));
-		as(admin).delete("/Subscription/" + subscription).then().statusCode(200);
+		labRequest(labA).delete("/Subscription/" + subscription).then().statusCode(200);
 	}
 
 	private Response subscribe(String token, String criteria, String endpoint) {

@@ -90,6 +90,7 @@ abstract class WithdrawalNoticeSuite extends FhirApi {
 			receiver.stop(0);
 			receiver = null;
 		}
+		delivered.clear(); // the next database numbers its resources anew
 	}
 
 	@Test
@@ -170,7 +171,10 @@ abstract class WithdrawalNoticeSuite extends FhirApi {
 		readForAiTraining(image);
 
 		awaitTrue(() -> Instant.now().isAfter(end.plusMillis(200)), 10_000);
-		grantRefresher.refreshDue();
+		awaitTrue(() -> {
+			grantRefresher.refreshDue(); // the scheduled round, until it has run past the end
+			return delivered.values().stream().anyMatch(delivery -> inputs(delivery.task(), "image").contains("Media/" + image));
+		}, 30_000);
 
 		Task task = awaitNotice(Set.of(image)).task();
 		assertThat(inputs(task, "image")).containsExactly("Media/" + image);
