@@ -118,6 +118,25 @@ public final class GrantLabels {
         return use.code() + "@" + actor;
     }
 
+    /**
+     * Whether going from codes {@code before} to {@code after} takes a permission away from someone:
+     * a use permitted to every unnamed requester or to a named one is gone, or a named requester is
+     * now denied a use. Only the stamp changing ({@link #stampedAt}) takes nothing away.
+     */
+    public static boolean losesAGrant(Set<String> before, Set<String> after) {
+        for (String code : before) {
+            if (!code.startsWith(VALID_UNTIL) && !code.contains("!") && !after.contains(code)) {
+                return true;
+            }
+        }
+        for (String code : after) {
+            if (code.contains("!") && !before.contains(code)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String deniedTo(ImageUse use, String actor) {
         return use.code() + "!" + actor;
     }

@@ -156,4 +156,18 @@ class GrantLabelsTest {
         assertThat(answered).isGreaterThan(10_000);
         assertThat(unanswered).isGreaterThan(1_000);
     }
+
+    @Test
+    void aGrantIsLostWhenAUseOrANamedGrantGoesOrANamedDenialComes() {
+        Set<String> before = Set.of("clinical-care", "ai-training", "research@Device/lab", "valid-until=ever");
+
+        assertThat(GrantLabels.losesAGrant(before, Set.of("clinical-care", "research@Device/lab", "valid-until=ever"))).isTrue();
+        assertThat(GrantLabels.losesAGrant(before, Set.of("clinical-care", "ai-training", "valid-until=ever"))).isTrue();
+        assertThat(GrantLabels.losesAGrant(before, Set.of("clinical-care", "ai-training", "research@Device/lab",
+                "ai-training!Device/lab", "valid-until=ever"))).isTrue();
+        // a new grant or a new stamp takes nothing away; neither does a denial going away
+        assertThat(GrantLabels.losesAGrant(before, Set.of("clinical-care", "ai-training", "research@Device/lab",
+                "education", "valid-until=2030-01-01T00:00:00Z"))).isFalse();
+        assertThat(GrantLabels.losesAGrant(Set.of("ai-training", "ai-training!Device/lab"), Set.of("ai-training"))).isFalse();
+    }
 }

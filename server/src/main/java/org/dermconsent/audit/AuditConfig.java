@@ -9,6 +9,7 @@ import jakarta.persistence.EntityManagerFactory;
 import org.dermconsent.enforcement.DisclosureAudit;
 import org.dermconsent.security.SecurityProperties;
 import org.dermconsent.vocabulary.ImageOfBinary;
+import org.dermconsent.withdrawal.DisclosureBacklog;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,12 @@ public class AuditConfig {
 		}
 		fhirRestfulServer.registerInterceptor(new DisclosureRelease(trail));
 		return new DisclosureRecorder(trail, new ImageOfBinary(daoRegistry));
+	}
+
+	/** Withdrawal notices wait until the disclosures they are computed from are stored. */
+	@Bean
+	public DisclosureBacklog disclosureBacklog(AuditTrail trail) {
+		return trail::storedEverythingJournaledBefore;
 	}
 
 	@EventListener(ApplicationReadyEvent.class)

@@ -71,6 +71,8 @@ public class AuditTrail {
 	private final Duration interval;
 	private final Duration compactInterval;
 	private final BlockingQueue<Journaled> queue = new LinkedBlockingQueue<>();
+	/** Journaled and not stored yet, with when each was journaled (0: by an earlier run); see {@link #storedEverythingJournaledBefore}. */
+	private final Map<Journaled, Long> unstored = new java.util.concurrent.ConcurrentHashMap<>();
 	/** Only the thread that stores (the writer, or {@link #stop} after it) touches this. */
 	private final List<SetAside> setAside = new ArrayList<>();
 	private volatile boolean running;
@@ -92,7 +94,11 @@ public class AuditTrail {
 
 	/** Opens the journal and queues what an earlier run journaled but did not store. */
 	public void open() {
-		journal.open().forEach(leftover -> queue.add(new Journaled(leftover.segment(), leftover.line())));
+		journal.open().forEach(leftover -> {
+			Journaled journaled = new Journaled(leftover.segment(), leftover.line());
+			unstored.put(journaled, 0L);
+			queue.add(journaled);
+		});
 	}
 
 	/**
@@ -111,7 +117,21 @@ public class AuditTrail {
 			lines.add(parser.encodeResourceToString(event));
 		}
 		long segment = journal.append(lines);
-		lines.forEach(line -> queue.add(new Journaled(segment, line)));
+		long now = System.currentTimeMillis();
+		lines.forEach(line -> {
+			Journaled journaled = new Journaled(segment, line);
+			unstored.put(journaled, now);
+			queue.add(journaled);
+		});
+	}
+
+	/**
+	 * Whether every disclosure journaled on this server before {@code instant} is stored as an
+	 * AuditEvent (those set aside after failing are not). Withdrawal notices wait for this.
+	 */
+	public boolean storedEverythingJournaledBefore(java.time.Instant instant) {
+		long before = instant.toEpochMilli();
+		return unstored.values().stream().noneMatch(at -> at < before);
 	}
 
 	AuditJournal journal() {
@@ -229,6 +249,7 @@ public class AuditTrail {
 			} catch (RuntimeException unreadable) {
 				log.error("An audit journal record is unreadable and skipped: {}", unreadable.toString());
 				journal.settle(journaled.segment(), 1);
+				unstored.remove(journaled);
 			}
 		}
 		if (readable.isEmpty()) {
@@ -258,6 +279,7 @@ public class AuditTrail {
 			RuntimeException failure = storeAlone(journaled);
 			if (failure == null) {
 				journal.settle(journaled.segment(), 1);
+				unstored.remove(journaled);
 				stored++;
 			} else {
 				setAside(journaled, earlierFailures.getOrDefault(journaled, 0) + 1, failure);
@@ -325,6 +347,7 @@ public class AuditTrail {
 	}
 
 	private void settle(List<Journaled> stored) {
+		stored.forEach(unstored::remove);
 		Map<Long, Integer> bySegment = new HashMap<>();
 		stored.forEach(journaled -> bySegment.merge(journaled.segment(), 1, Integer::sum));
 		bySegment.forEach(journal::settle);

@@ -44,7 +44,11 @@ public class FhirStorageConfig {
 
 	@Bean
 	public SubscriptionSettings subscriptionSettings() {
-		return new SubscriptionSettings();
+		// rest-hook only (withdrawal notices, see withdrawal.NoticeSubscriptions), matched in memory
+		SubscriptionSettings settings = new SubscriptionSettings();
+		settings.addSupportedSubscriptionType(org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType.RESTHOOK);
+		settings.setOnlyAllowInMemorySubscriptions(true);
+		return settings;
 	}
 
 	@Bean

@@ -8,11 +8,15 @@ import org.dermconsent.consent.ImageUse;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 import java.util.Optional;
+import org.dermconsent.vocabulary.WithdrawalNotices;
+import org.hl7.fhir.r4.model.Subscription;
+import org.hl7.fhir.r4.model.Task;
 
 /**
  * The first step of the disclosure pipeline: may this resource leave, for this request or export
  * job? An image (and its bytes) as its patient's consent decides ({@link ImageDisclosure}), an
- * export file as its job's owner ({@link ExportFileOwnership}); anything else may.
+ * export file as its job's owner ({@link ExportFileOwnership}), a withdrawal notice, and a Subscription to
+ * them, to the client they are for ({@link WithdrawalNotices}); anything else may.
  */
 public class DisclosureGuard {
 
@@ -33,7 +37,7 @@ public class DisclosureGuard {
 		}
 		ImageUse purpose = RequestPurpose.of(request);
 		return new Check(images.check(RequestPurpose.access(request), versions, request),
-				exportFiles.forRequester(purpose, RequestPurpose.client(request)));
+				exportFiles.forRequester(purpose, RequestPurpose.client(request)), RequestPurpose.client(request));
 	}
 
 	/** For what an export job writes to its files: the current versions, for the access the job was started with. */
@@ -42,19 +46,21 @@ public class DisclosureGuard {
 			return Check.NOTHING_DENIED;
 		}
 		return new Check(images.check(job.now(), ImageDisclosure.Versions.CURRENT),
-				exportFiles.forRequester(job.purpose(), job.client()));
+				exportFiles.forRequester(job.purpose(), job.client()), job.client());
 	}
 
 	/** The guard's answers for one request or job: each patient's consents and each job are looked up once. */
 	public static class Check {
-		static final Check NOTHING_DENIED = new Check(null, null);
+		static final Check NOTHING_DENIED = new Check(null, null, Optional.empty());
 
 		private final ImageDisclosure.Check images;
 		private final ExportFileOwnership.Owners exportFiles;
+		private final Optional<String> client;
 
-		private Check(ImageDisclosure.Check images, ExportFileOwnership.Owners exportFiles) {
+		private Check(ImageDisclosure.Check images, ExportFileOwnership.Owners exportFiles, Optional<String> client) {
 			this.images = images;
 			this.exportFiles = exportFiles;
+			this.client = client;
 		}
 
 		/** Why {@code resource} may not leave; empty if it may. */
@@ -64,6 +70,12 @@ public class DisclosureGuard {
 			}
 			if (!exportFiles.mayAccess(resource)) {
 				return Optional.of("This export file belongs to the client and purpose that started its export");
+			}
+			if (resource instanceof Task task && !WithdrawalNotices.mayAccess(task, client)) {
+				return Optional.of("This withdrawal notice is for another client");
+			}
+			if (resource instanceof Subscription subscription && !WithdrawalNotices.mayAccess(subscription, client)) {
+				return Optional.of("This Subscription is another client's");
 			}
 			return images.denial(resource).map(DisclosureGuard::reason);
 		}

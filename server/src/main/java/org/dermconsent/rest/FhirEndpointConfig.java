@@ -38,7 +38,7 @@ public class FhirEndpointConfig {
 			"Questionnaire", "QuestionnaireResponse",
 			"CodeSystem", "ValueSet", "ConceptMap", "NamingSystem",
 			"StructureDefinition", "SearchParameter", "OperationDefinition", "ImplementationGuide",
-			"Subscription", "Task");
+			"Subscription", "Task", "List");
 
 	@Bean
 	public RestfulServer fhirRestfulServer(

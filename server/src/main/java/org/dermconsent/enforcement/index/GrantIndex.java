@@ -42,13 +42,15 @@ public class GrantIndex {
 	private final ImageConsentDecisions decisions;
 	private final GrantRefreshSchedule schedule;
 	private final PatientWriteLock patientLock;
+	private final List<GrantLossListener> lossListeners;
 
 	public GrantIndex(DaoRegistry daoRegistry, ImageConsentDecisions decisions, GrantRefreshSchedule schedule,
-			PatientWriteLock patientLock) {
+			PatientWriteLock patientLock, List<GrantLossListener> lossListeners) {
 		this.media = daoRegistry.getResourceDao(Media.class);
 		this.decisions = decisions;
 		this.schedule = schedule;
 		this.patientLock = patientLock;
+		this.lossListeners = List.copyOf(lossListeners);
 	}
 
 	/**
@@ -144,6 +146,9 @@ public class GrantIndex {
 		}
 		if (!toRemove.isEmpty()) {
 			media.metaDeleteOperation(image.getIdElement().toUnqualifiedVersionless(), labels(toRemove), ownWrite());
+		}
+		if (GrantLabels.losesAGrant(current, wanted)) {
+			lossListeners.forEach(listener -> listener.grantLost(idOf(image)));
 		}
 		return !toAdd.isEmpty() || !toRemove.isEmpty();
 	}

@@ -5,6 +5,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import jakarta.persistence.EntityManagerFactory;
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
 import org.dermconsent.enforcement.EnforcementProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,9 +36,10 @@ public class GrantIndexConfig {
 
 	@Bean
 	public GrantIndex grantIndex(DaoRegistry daoRegistry, ImageConsentDecisions decisions, GrantRefreshSchedule schedule,
-			IInterceptorService storageInterceptors, EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			IInterceptorService storageInterceptors, EntityManagerFactory entityManagerFactory, DataSource dataSource,
+			ObjectProvider<GrantLossListener> lossListeners) {
 		PatientWriteLock patientLock = new PatientWriteLock(entityManagerFactory, isPostgres(dataSource));
-		GrantIndex index = new GrantIndex(daoRegistry, decisions, schedule, patientLock);
+		GrantIndex index = new GrantIndex(daoRegistry, decisions, schedule, patientLock, lossListeners.orderedStream().toList());
 		storageInterceptors.registerInterceptor(new GrantIndexMaintainer(index, entityManagerFactory, patientLock));
 		return index;
 	}

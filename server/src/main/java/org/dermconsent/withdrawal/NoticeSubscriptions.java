@@ -1,0 +1,95 @@
+package org.dermconsent.withdrawal;
+
+import org.dermconsent.vocabulary.WithdrawalNotices;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import org.dermconsent.access.RequestPurpose;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Subscription;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Subscriptions are for withdrawal notices only. HAPI delivers whatever matches a Subscription's
+ * criteria to its endpoint, past the disclosure pipeline: a Subscription on {@code Media?} would send
+ * every image out unjudged and unaudited. So a Subscription must be a rest-hook on exactly
+ * {@code Task?code=<task-type>|withdrawal-notice&owner=Device/<client>}, and with security on the owner
+ * must be the requesting client; anything else is 422.
+ */
+@Interceptor
+public class NoticeSubscriptions {
+
+	static final String CODE = WithdrawalNotices.TASK_TYPE + "|" + WithdrawalNotices.WITHDRAWAL_NOTICE;
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	public void created(IBaseResource resource, RequestDetails request) {
+		check(resource, request);
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+		check(resource, request);
+	}
+
+	/** Another client's Subscription (its endpoint and headers) is not this client's to delete. */
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+	public void deleted(IBaseResource resource, RequestDetails request) {
+		if (resource instanceof Subscription subscription && request != null
+				&& !WithdrawalNotices.mayAccess(subscription, clientOf(request))) {
+			throw new ForbiddenOperationException("This Subscription is another client's");
+		}
+	}
+
+	private static void check(IBaseResource resource, RequestDetails request) {
+		if (!(resource instanceof Subscription subscription)) {
+			return;
+		}
+		if (subscription.getChannel().getType() != Subscription.SubscriptionChannelType.RESTHOOK) {
+			throw new UnprocessableEntityException("Only rest-hook Subscriptions are supported");
+		}
+		String criteria = subscription.getCriteria();
+		String prefix = "Task?";
+		if (criteria == null || !criteria.startsWith(prefix)) {
+			throw refused();
+		}
+		Map<String, String> parameters = new HashMap<>();
+		for (String pair : criteria.substring(prefix.length()).split("&")) {
+			String[] parts = pair.split("=", 2);
+			String name = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+			if (parts.length != 2 || parameters.put(name, URLDecoder.decode(parts[1], StandardCharsets.UTF_8)) != null) {
+				throw refused();
+			}
+		}
+		String owner = parameters.get("owner");
+		if (parameters.size() != 2 || !CODE.equals(parameters.get("code")) || owner == null || !owner.startsWith("Device/")) {
+			throw refused();
+		}
+		Optional<String> client = request == null ? Optional.empty() : clientOf(request);
+		if (client.isPresent() && !owner.equals("Device/" + client.get())) {
+			throw new UnprocessableEntityException("A client may subscribe to its own withdrawal notices only (owner=Device/"
+					+ client.get() + ")");
+		}
+	}
+
+	private static Optional<String> clientOf(RequestDetails request) {
+		try {
+			return RequestPurpose.client(request);
+		} catch (RuntimeException noRequestContext) {
+			return Optional.empty(); // the server's own writes
+		}
+	}
+
+	private static UnprocessableEntityException refused() {
+		return new UnprocessableEntityException("Subscriptions are for withdrawal notices: criteria must be Task?code="
+				+ CODE + "&owner=Device/<client id>");
+	}
+}

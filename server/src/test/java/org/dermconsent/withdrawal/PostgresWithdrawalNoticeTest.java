@@ -1,0 +1,6 @@
+package org.dermconsent.withdrawal;
+
+import org.dermconsent.support.PostgresServerTest;
+
+@PostgresServerTest
+class PostgresWithdrawalNoticeTest extends WithdrawalNoticeSuite {}
