@@ -37,7 +37,8 @@ import org.hl7.fhir.validation.instance.advisor.BasePolicyAdvisorForFullValidati
  * server", never silently: the validator settles them only with a terminology server, and offline it
  * has none.
  * <ul>
- *   <li>MIME types ({@code urn:ietf:bcp:13}, bound to Attachment.contentType and Binary.contentType):
+ *   <li>MIME types ({@code urn:ietf:bcp:13}, bound to Attachment.contentType, Binary.contentType,
+ *       CapabilityStatement.format and patchFormat):
  *       the validator always asks its server, so offline it cannot confirm {@code image/png};
  *   <li>DICOM DCM {@code DMS} (dermoscopy): the validator takes DICOM content from its server only
  *       and ignores DICOM code systems in packages, so offline all it has is R4 core's 2015 copy,
@@ -116,10 +117,12 @@ public final class OfficialValidator {
     if (message.getLevel() != IssueSeverity.ERROR) {
       return false;
     }
-    boolean mimeType = message.getLocation().endsWith("contentType")
-        && message.getMessage().contains("http://hl7.org/fhir/ValueSet/mimetypes")
-        && message.getMessage().contains("could not be determined");
-    boolean dermoscopy = message.getLocation().contains("Media.modality")
+    boolean mimeType = message.getMessage().contains("http://hl7.org/fhir/ValueSet/mimetypes")
+        && (message.getMessage().contains("could not be determined")
+            // CapabilityStatement.format and patchFormat: the lookup fails for want of a server
+            || message.getMessage().contains("TerminologyClientContext"));
+    // Media.modality, or ".modality" of a Media inside a Bundle ("Bundle.entry[0].resource/*Media/1*/.modality")
+    boolean dermoscopy = message.getLocation().matches(".*(Media|\\*/)\\.modality.*")
         && (message.getMessage().contains("Unknown code 'DMS' in the CodeSystem 'http://dicom.nema.org/resources/ontology/DCM' version '01'")
             || message.getMessage().endsWith("(codes = http://dicom.nema.org/resources/ontology/DCM#DMS)"));
     return mimeType || dermoscopy;
