@@ -93,6 +93,7 @@ class FhirPackageTest {
         "package/StructureDefinition-lesion-identifier.json",
         "package/StructureDefinition-identifying-features.json",
         "package/StructureDefinition-image-type.json",
+        "package/StructureDefinition-deidentification-method.json",
         "package/SearchParameter-media-image-type.json",
         "package/SearchParameter-consent-derm-purpose.json",
         "package/CodeSystem-consent-category.json",
@@ -114,7 +115,7 @@ class FhirPackageTest {
   void everyStructureDefinitionHasASnapshot() {
     List<String> structureDefinitions = entries.keySet().stream()
         .filter(name -> name.startsWith("package/StructureDefinition-")).toList();
-    assertThat(structureDefinitions).hasSize(7);
+    assertThat(structureDefinitions).hasSize(8);
     for (String name : structureDefinitions) {
       StructureDefinition sd = structureDefinition(name);
       assertThat(sd.getSnapshot().getElement()).as("snapshot of %s", name).isNotEmpty();
@@ -164,7 +165,11 @@ class FhirPackageTest {
       assertThat(npm.name()).isEqualTo("dermconsent.fhir");
       assertThat(npm.version()).isEqualTo("0.1.0");
       assertThat(npm.fhirVersion()).isEqualTo("4.0.1");
-      assertThat(npm.listResources("StructureDefinition")).hasSize(7);
+      assertThat(npm.listResources("StructureDefinition")).hasSize(8);
+      assertThat(npm.listResources("NamingSystem")).containsExactlyInAnyOrder("NamingSystem-patient-pseudonym.json",
+          "NamingSystem-anonymous-subject.json", "NamingSystem-client-id.json", "NamingSystem-token-subject.json",
+          "NamingSystem-resource-reference.json");
+      assertThat(npm.listResources("CodeSystem")).contains("CodeSystem-audit.json");
       assertThat(npm.listResources("SearchParameter")).hasSize(8);
       assertThat(npm.listResources("OperationDefinition")).containsExactlyInAnyOrder(
           "OperationDefinition-consent-decision.json", "OperationDefinition-image-consent-summary.json",

@@ -9,8 +9,10 @@ import org.hl7.fhir.r4.model.Reference;
 import java.util.Date;
 
 /**
- * A disclosure as an R4 AuditEvent shaped like the IHE Basic Audit Log Patterns "read" event:
- * type rest/read, agents for the client application and the user, an entity for each image disclosed
+ * A disclosure as an R4 AuditEvent shaped like the IHE Basic Audit Log Patterns events: a search as
+ * BALP's query event (type rest, subtype search-type or search-system, action E, an entity with role
+ * Query holding the search as sent, base64), anything else as its read event (subtype read, action R);
+ * agents for the client application and the user, an entity for each image disclosed
  * and one for their patient, purposeOfEvent from the request (the image-use code and, where one exists,
  * its v3 PurposeOfUse code). One event per patient and response
  * (as BALP's query pattern does), so that a page of fifty images is a few events, not fifty.
@@ -30,8 +32,14 @@ final class AuditEvents {
 		AuditEvent event = new AuditEvent();
 		event.getMeta().addTag("https://dermconsent.org/fhir/CodeSystem/audit", "image-disclosure", "Image disclosure");
 		event.setType(new Coding(AUDIT_EVENT_TYPE, "rest", "Restful Operation"));
-		event.addSubtype(new Coding(RESTFUL_INTERACTION, "read", "read"));
-		event.setAction(AuditEvent.AuditEventAction.R);
+		Disclosure.Query query = disclosure.query();
+		if (query == null) {
+			event.addSubtype(new Coding(RESTFUL_INTERACTION, "read", "read"));
+			event.setAction(AuditEvent.AuditEventAction.R);
+		} else {
+			event.addSubtype(new Coding(RESTFUL_INTERACTION, query.interaction(), query.interaction()));
+			event.setAction(AuditEvent.AuditEventAction.E);
+		}
 		event.setRecorded(Date.from(disclosure.at()));
 		event.setOutcome(disclosure.permitted() ? AuditEvent.AuditEventOutcome._0 : AuditEvent.AuditEventOutcome._4);
 		if (!disclosure.permitted()) {
@@ -67,6 +75,12 @@ final class AuditEvents {
 			event.addEntity().setWhat(new Reference(disclosure.patient()))
 					.setType(new Coding(ENTITY_TYPE, "1", "Person"))
 					.setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
+		}
+		if (query != null) {
+			// BALP's query entity: the search as sent, base64 (AuditEvent.entity.query is base64Binary)
+			event.addEntity().setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+					.setRole(new Coding(OBJECT_ROLE, "24", "Query"))
+					.setQuery(query.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
 		}
 		return event;
 	}

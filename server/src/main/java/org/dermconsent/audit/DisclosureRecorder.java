@@ -49,9 +49,10 @@ public class DisclosureRecorder implements DisclosureAudit {
 					.computeIfAbsent(patientOf(resource, request), patient -> new ArrayList<>()).add(image));
 		}
 		Instant now = Instant.now();
+		Disclosure.Query query = queryOf(request);
 		List<Disclosure> disclosures = new ArrayList<>();
 		shownByPatient.forEach((patient, images) ->
-				disclosures.add(new Disclosure(images, patient.orElse(null), purpose, client, user, true, now)));
+				disclosures.add(new Disclosure(images, patient.orElse(null), purpose, client, user, true, now, query)));
 		if (!disclosures.isEmpty()) {
 			PendingDisclosures.add(request, disclosures);
 		}
@@ -76,6 +77,32 @@ public class DisclosureRecorder implements DisclosureAudit {
 		if (!request.isSubRequest()) {
 			DisclosureRelease.recordBeforeResponding(trail, request);
 		}
+	}
+
+	/**
+	 * The search a response answers, or null if it is not one. A transaction's or batch's entries
+	 * are recorded with their Bundle's request (not a search).
+	 */
+	static Disclosure.Query queryOf(RequestDetails request) {
+		if (request == null || request.getRestOperationType() == null) {
+			return null;
+		}
+		String interaction = switch (request.getRestOperationType()) {
+			case SEARCH_TYPE, GET_PAGE -> "search-type";
+			case SEARCH_SYSTEM -> "search-system";
+			default -> null;
+		};
+		if (interaction == null) {
+			return null;
+		}
+		// relative to the server's base: "Media?_tag=...", or "?_getpages=..." for a further page
+		String text = request.getCompleteUrl() == null ? "" : request.getCompleteUrl();
+		String base = request.getFhirServerBase();
+		if (base != null && text.startsWith(base)) {
+			text = text.substring(base.length());
+			text = text.startsWith("/") ? text.substring(1) : text;
+		}
+		return new Disclosure.Query(interaction, text);
 	}
 
 	/** The reference to record if {@code resource} is an image or image bytes. */

@@ -20,8 +20,8 @@ public final class ConformancePackage {
 
 	/** Conformance resources, in an order where what a resource refers to is loaded before it. */
 	static final List<String> RESOURCE_TYPES = List.of(
-			"CodeSystem", "ValueSet", "ConceptMap", "StructureDefinition", "SearchParameter", "OperationDefinition",
-			"Questionnaire");
+			"CodeSystem", "ValueSet", "ConceptMap", "NamingSystem", "StructureDefinition", "SearchParameter",
+			"OperationDefinition", "Questionnaire");
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -1,5 +1,6 @@
 package org.dermconsent.deid;
 
+import org.dermconsent.consent.ImageUse;
 import org.dermconsent.deid.image.CropRegion;
 
 /**
@@ -10,6 +11,7 @@ import org.dermconsent.deid.image.CropRegion;
  * @param pseudonymized true: PSEUDED (served with the patient's stable pseudonym); false: ANONYED
  *     (served with an opaque per-image subject that links nothing)
  * @param attester optional reference to the attesting Practitioner or PractitionerRole
+ * @param purpose the request's purpose, recorded as the Provenance's reason (its v3 PurposeOfUse, if it has one)
  */
 public record DeidentificationRequest(CropRegion crop, boolean attestedNonIdentifying, boolean pseudonymized,
-		String attester) {}
+		String attester, ImageUse purpose) {}

@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import org.dermconsent.consent.Identifiability;
+import org.dermconsent.consent.V3PurposeOfUse;
 import org.dermconsent.vocabulary.FhirImageFacts;
 import org.dermconsent.deid.image.CroppedImage;
 import org.dermconsent.deid.image.ImageCropper;
@@ -61,6 +62,8 @@ public class Deidentifier {
 	static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
 	static final String PROVENANCE_PARTICIPANT = "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
 	static final String OBLIGATION_POLICY = "http://terminology.hl7.org/CodeSystem/v3-ObligationPolicy";
+	/** The package's extension for the DICOM de-identification methods applied (CID 7050), one per method. */
+	public static final String DEIDENTIFICATION_METHOD = "https://dermconsent.org/fhir/StructureDefinition/deidentification-method";
 	static final String DICOM_DEID_PROFILE = "http://dicom.nema.org/medical/dicom/current/output/chtml/part15/chapter_E.html";
 	private static final Pattern OWN_BINARY = Pattern.compile("(?:^|/)Binary/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?$");
 	private static final Pattern ATTESTER = Pattern.compile("(Practitioner|PractitionerRole)/[A-Za-z0-9\\-.]{1,64}");
@@ -299,6 +302,12 @@ public class Deidentifier {
 		p.addPolicy(DICOM_DEID_PROFILE);
 		p.setActivity(new CodeableConcept(new Coding(OBLIGATION_POLICY, "DEID", "deidentify"))
 				.setText("De-identification by DermConsent $deidentify"));
+		// why it was made: the request's purpose of use, where v3 has one (publication, conference do not)
+		for (V3PurposeOfUse v3 : V3PurposeOfUse.values()) {
+			if (v3.requestedUse() == request.purpose()) {
+				p.addReason(new CodeableConcept(new Coding(V3PurposeOfUse.SYSTEM, v3.code(), null)));
+			}
+		}
 
 		List<String> removed = stripped.removedKinds();
 		StringBuilder basic = new StringBuilder(removed.isEmpty() ? "No embedded metadata was found"
@@ -310,19 +319,19 @@ public class Deidentifier {
 			basic.append(". Kept: EXIF orientation ").append(stripped.originalExifOrientation().getAsInt())
 					.append(" (alone, in a minimal EXIF block)");
 		}
-		p.addReason(method("113100", "Basic Application Confidentiality Profile", basic.toString()));
-		p.addReason(method("113105", "Clean Descriptors Option",
+		p.addExtension(method("113100", "Basic Application Confidentiality Profile", basic.toString()));
+		p.addExtension(method("113105", "Clean Descriptors Option",
 				"Identifiers, notes, operator, device, encounter and free text were not copied"));
-		p.addReason(method("113107", "Retain Longitudinal Temporal Information Modified Dates Option",
+		p.addExtension(method("113107", "Retain Longitudinal Temporal Information Modified Dates Option",
 				"created kept to the year only"));
-		p.addReason(method("113108", "Retain Patient Characteristics Option", "Fitzpatrick skin type kept when recorded"));
+		p.addExtension(method("113108", "Retain Patient Characteristics Option", "Fitzpatrick skin type kept when recorded"));
 		if (cropped != null) {
-			p.addReason(method("113101", "Clean Pixel Data Option", "Cropped to x,y,width,height = " + request.crop()
+			p.addExtension(method("113101", "Clean Pixel Data Option", "Cropped to x,y,width,height = " + request.crop()
 					+ " of the " + cropped.displayedWidth() + "x" + cropped.displayedHeight()
 					+ " image as displayed (EXIF orientation " + cropped.orientationApplied() + " applied), re-encoded as "
 					+ cropped.contentType()));
 			if (assessment.pixelsMayIdentify() && request.attestedNonIdentifying()) {
-				p.addReason(method("113102", "Clean Recognizable Visual Features Option",
+				p.addExtension(method("113102", "Clean Recognizable Visual Features Option",
 						"The clinician attested that the cropped region shows nothing identifying (the source: "
 								+ String.join("; ", assessment.reasons()) + ")"));
 			}
@@ -345,8 +354,13 @@ public class Deidentifier {
 		return p;
 	}
 
-	private static CodeableConcept method(String code, String display, String text) {
-		return new CodeableConcept(new Coding(DCM, code, display)).setText(text);
+	/**
+	 * A DICOM de-identification method (DICOM's De-identification Method Code Sequence, CID 7050) as
+	 * the package's extension: Provenance.reason is bound to purpose of use, activity is one code.
+	 */
+	private static org.hl7.fhir.r4.model.Extension method(String code, String display, String text) {
+		return new org.hl7.fhir.r4.model.Extension(DEIDENTIFICATION_METHOD,
+				new CodeableConcept(new Coding(DCM, code, display)).setText(text));
 	}
 
 	/** Width and height from the image header (no decoding); null when the JDK cannot tell. */

@@ -71,13 +71,13 @@ public class DeidentifyOperation {
 			@OperationParam(name = "pseudonymize", min = 0, max = 1) BooleanType pseudonymize,
 			@OperationParam(name = "attester", min = 0, max = 1) StringType attester,
 			RequestDetails request) {
+		ImageUse purpose = RequestPurpose.of(request);
 		DeidentificationRequest what = new DeidentificationRequest(
 				crop == null || crop.isEmpty() ? null : parse(crop.getValue()),
 				attest != null && Boolean.TRUE.equals(attest.getValue()),
 				pseudonymize == null || !Boolean.FALSE.equals(pseudonymize.getValue()),
-				attester == null || attester.isEmpty() ? null : attester.getValue().trim());
-
-		ImageUse purpose = RequestPurpose.of(request);
+				attester == null || attester.isEmpty() ? null : attester.getValue().trim(),
+				purpose);
 		Media source = deidentifier.source(mediaId);
 		if (enforcement.getAsBoolean()) {
 			Decision decision = decisions.decide(source, AccessRequest.of(purpose, Instant.now()));

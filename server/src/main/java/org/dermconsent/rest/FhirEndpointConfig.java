@@ -60,8 +60,12 @@ public class FhirEndpointConfig {
 		server.getFhirContext().setNarrativeGenerator(new NullNarrativeGenerator());
 		server.registerProviders(resourceProviders.createProviders());
 		server.registerProviders(systemProvider, valueSetOperations, bulkExport);
-		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
-				server, systemDao, storageSettings, searchParamRegistry, validationSupport));
+		JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
+				server, systemDao, storageSettings, searchParamRegistry, validationSupport);
+		// HAPI would add each type's resource count (an extension of its own, unknown to validators):
+		// /metadata is public, and how many Media, Consents and Patients exist is not
+		capabilities.setIncludeResourceCounts(false);
+		server.setServerConformanceProvider(capabilities);
 		server.setPagingProvider(pagingProvider);
 		server.setDefaultResponseEncoding(EncodingEnum.JSON);
 		server.setServerAddressStrategy(properties.server().publicBaseUrl().isBlank()

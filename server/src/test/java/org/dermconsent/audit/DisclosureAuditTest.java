@@ -76,10 +76,37 @@ class DisclosureAuditTest extends FhirApi {
 				.body("entry.size()", equalTo(2));
 
 		JsonPath events = awaitEvents(1);
-		assertThat(events.getList("entry[0].resource.entity.what.reference", String.class))
+		assertThat(events.getList("entry[0].resource.entity.findAll { it.what != null }.what.reference", String.class))
 				.containsExactlyInAnyOrder("Media/" + derivative, "Media/" + secondDerivative, patient);
 		assertThat(events.getList("entry[0].resource.entity.findAll { it.role.code == '1' }.what.reference", String.class))
 				.containsExactly(patient);
+	}
+
+	/**
+	 * IHE BALP: a search is recorded as its query event (subtype search-type, action E, an entity with
+	 * role Query holding the search as sent, base64), a read as its read event; both name each image.
+	 */
+	@Test
+	void aSearchIsRecordedAsBalpsQueryEventAndAReadAsItsReadEvent() throws InterruptedException {
+		fhir().header("X-Purpose-Of-Use", "ai-training").get("/Media?_tag=" + tagQuery()).then().statusCode(200);
+		JsonPath search = awaitEvents(1);
+		assertThat(search.getString("entry[0].resource.type.code")).isEqualTo("rest");
+		assertThat(search.getString("entry[0].resource.subtype[0].code")).isEqualTo("search-type");
+		assertThat(search.getString("entry[0].resource.action")).isEqualTo("E");
+		String query = search.getString("entry[0].resource.entity.find { it.role.code == '24' }.query");
+		assertThat(new String(java.util.Base64.getDecoder().decode(query), java.nio.charset.StandardCharsets.UTF_8))
+				.startsWith("Media?_tag=").contains(testTag);
+		assertThat(search.getList("entry[0].resource.entity.findAll { it.role.code == '4' }.what.reference", String.class))
+				.containsExactly("Media/" + derivative);
+
+		fhir().header("X-Purpose-Of-Use", "ai-training").get("/Media/" + derivative).then().statusCode(200);
+		JsonPath read = fhir().get("/AuditEvent?patient=" + patient + "&subtype=read").then().statusCode(200).extract().jsonPath();
+		for (int i = 0; i < 50 && entries(read) == 0; i++) {
+			Thread.sleep(200);
+			read = fhir().get("/AuditEvent?patient=" + patient + "&subtype=read").then().statusCode(200).extract().jsonPath();
+		}
+		assertThat(read.getString("entry[0].resource.action")).isEqualTo("R");
+		assertThat(read.getList("entry[0].resource.entity.role.code", String.class)).containsExactly("4", "1");
 	}
 
 	@Test

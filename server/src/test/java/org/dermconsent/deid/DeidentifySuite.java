@@ -164,6 +164,8 @@ abstract class DeidentifySuite extends FhirApi {
 		assertThat(methodCodes(provenance)).contains("113100", "113105", "113107").doesNotContain("113101");
 		assertThat(provenance.getAgent()).isNotEmpty();
 		assertThat(provenance.getActivity().getCodingFirstRep().getCode()).isEqualTo("DEID");
+		assertThat(provenance.getReason()).singleElement().extracting(r -> r.getCodingFirstRep().getCode())
+				.isEqualTo("TREAT"); // the request's purpose, clinical-care
 	}
 
 	@Test
@@ -387,7 +389,7 @@ abstract class DeidentifySuite extends FhirApi {
 
 		Provenance provenance = provenanceOf(derivative.getString("id"));
 		assertThat(methodCodes(provenance)).contains("113100", "113101", "113102");
-		assertThat(provenance.getReason()).filteredOn(r -> r.getCodingFirstRep().getCode().equals("113101"))
+		assertThat(methods(provenance)).filteredOn(r -> r.getCodingFirstRep().getCode().equals("113101"))
 				.singleElement().extracting(CodeableConcept::getText).asString().contains("10,20,40,50");
 		assertThat(provenance.getAgent()).extracting(a -> a.getType().getCodingFirstRep().getCode())
 				.contains("attester");
@@ -565,8 +567,16 @@ abstract class DeidentifySuite extends FhirApi {
 		return (Provenance) parsed.getEntryFirstRep().getResource();
 	}
 
+	/** The DICOM de-identification methods (CID 7050), in the package's extension, never in reason. */
+	private static List<CodeableConcept> methods(Provenance provenance) {
+		assertThat(provenance.getReason()).flatExtracting(CodeableConcept::getCoding).extracting(Coding::getSystem)
+				.doesNotContain(DCM);
+		return provenance.getExtensionsByUrl(Deidentifier.DEIDENTIFICATION_METHOD).stream()
+				.map(e -> (CodeableConcept) e.getValue()).toList();
+	}
+
 	private static List<String> methodCodes(Provenance provenance) {
-		return provenance.getReason().stream().flatMap(r -> r.getCoding().stream())
+		return methods(provenance).stream().flatMap(r -> r.getCoding().stream())
 				.filter(c -> DCM.equals(c.getSystem())).map(Coding::getCode).toList();
 	}
 

@@ -61,6 +61,19 @@ class CapabilityStatementTest extends FhirApi {
 		fhir().get("/$get-resource-counts").then().statusCode(200).body("resourceType", equalTo("Parameters"));
 	}
 
+	/**
+	 * Nor does the public CapabilityStatement tell them: HAPI's resourceCount extension gave every
+	 * client, with any purpose and (in secure mode) without a token, the number of Media, Consents and
+	 * Patients; validators also reject the extension, which no package defines.
+	 */
+	@Test
+	void theCapabilityStatementCountsNoResources() {
+		fhir().body("{\"resourceType\":\"Patient\"}").post("/Patient").then().statusCode(201);
+		String statement = fhir().header("X-Purpose-Of-Use", "ai-training").get("/metadata").then().statusCode(200)
+				.extract().asString();
+		assertThat(statement).doesNotContain("resourceCount");
+	}
+
 	@Test
 	void itsContentLocationIsNotADeadLink() {
 		Response metadata = fhir().get("/metadata");

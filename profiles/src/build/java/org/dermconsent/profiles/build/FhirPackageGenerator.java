@@ -41,6 +41,7 @@ import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.NamingSystem;
 import org.hl7.fhir.r4.model.ElementDefinition;
 import org.hl7.fhir.r4.model.MetadataResource;
 import org.hl7.fhir.r4.model.Resource;
@@ -75,7 +76,8 @@ public final class FhirPackageGenerator {
   static final String CANONICAL_BASE = "https://dermconsent.org/fhir";
 
   private static final Set<String> CONFORMANCE_TYPES =
-      Set.of("StructureDefinition", "SearchParameter", "CodeSystem", "ValueSet", "ConceptMap", "OperationDefinition");
+      Set.of("StructureDefinition", "SearchParameter", "CodeSystem", "ValueSet", "ConceptMap", "OperationDefinition",
+          "NamingSystem");
   /** Canonical resources for apps rather than validators: the consent form patients fill in. */
   private static final Set<String> FORM_TYPES = Set.of("Questionnaire");
 
@@ -139,7 +141,7 @@ public final class FhirPackageGenerator {
             .map(StructureDefinition.class::cast).toList(),
         terminology);
     Map<String, MetadataResource> byUrl = new LinkedHashMap<>();
-    conformance.forEach(resource -> byUrl.put(resource.getUrl(), resource));
+    conformance.forEach(resource -> byUrl.put(canonical(resource), resource));
     withSnapshots.forEach(sd -> byUrl.put(sd.getUrl(), sd));
 
     writeClasspathCopies(byUrl.values());
@@ -234,6 +236,17 @@ public final class FhirPackageGenerator {
         throw new IllegalStateException(type + "/" + id + " is not a conformance resource");
       }
       String expectedUrl = CANONICAL_BASE + "/" + type + "/" + id;
+      if (resource instanceof NamingSystem namingSystem) {
+        // R4 NamingSystems have no url or version: the identifier system they name is their key
+        if (!expectedUrl.equals(canonical(namingSystem))) {
+          throw new IllegalStateException(type + "/" + id + " names " + canonical(namingSystem) + ", expected "
+              + expectedUrl + " as its preferred uri uniqueId");
+        }
+        if (seenUrls.put(expectedUrl, type + "/" + id) != null) {
+          throw new IllegalStateException("Duplicate url " + expectedUrl);
+        }
+        continue;
+      }
       boolean fragment = isFragmentOfAnotherCodeSystem(resource);
       if (fragment) {
         // the part of another publisher's code system that DermConsent uses, under that system's
@@ -437,7 +450,9 @@ public final class FhirPackageGenerator {
       file.put("filename", fileName(resource));
       file.put("resourceType", resource.fhirType());
       file.put("id", resource.getIdElement().getIdPart());
-      if (resource instanceof MetadataResource metadata) {
+      if (resource instanceof NamingSystem namingSystem) {
+        file.put("url", canonical(namingSystem));
+      } else if (resource instanceof MetadataResource metadata) {
         file.put("url", metadata.getUrl());
         file.put("version", metadata.getVersion());
       }
@@ -453,6 +468,21 @@ public final class FhirPackageGenerator {
       }
     }
     return json.writeValueAsBytes(index);
+  }
+
+  /**
+   * The url of a canonical resource; for an R4 NamingSystem, which has none, the uri it names
+   * (its preferred uri uniqueId).
+   */
+  static String canonical(MetadataResource resource) {
+    if (resource instanceof NamingSystem namingSystem) {
+      return namingSystem.getUniqueId().stream()
+          .filter(u -> u.getType() == NamingSystem.NamingSystemIdentifierType.URI && u.getPreferred())
+          .map(NamingSystem.NamingSystemUniqueIdComponent::getValue).findFirst()
+          .orElseThrow(() -> new IllegalStateException("NamingSystem/" + resource.getIdElement().getIdPart()
+              + " has no preferred uri uniqueId"));
+    }
+    return resource.getUrl();
   }
 
   private static String fileName(Resource resource) {
