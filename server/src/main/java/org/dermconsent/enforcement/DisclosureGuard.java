@@ -6,13 +6,15 @@ import org.dermconsent.access.JobAccess;
 import org.dermconsent.consent.Decision;
 import org.dermconsent.consent.ImageUse;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
 
 import java.util.Optional;
 
 /**
  * The first step of the disclosure pipeline: may this resource leave, for this request or export
  * job? An image (and its bytes) as its patient's consent decides ({@link ImageDisclosure}), an
- * export file as its job's owner ({@link ExportFileOwnership}); anything else may.
+ * export file as its job's owner ({@link ExportFileOwnership}), an AuditEvent for clinical care only
+ * (it links images to their patient); anything else may.
  */
 public class DisclosureGuard {
 
@@ -33,7 +35,7 @@ public class DisclosureGuard {
 		}
 		ImageUse purpose = RequestPurpose.of(request);
 		return new Check(images.check(RequestPurpose.access(request), versions, request),
-				exportFiles.forRequester(purpose, RequestPurpose.client(request)));
+				exportFiles.forRequester(purpose, RequestPurpose.client(request)), purpose);
 	}
 
 	/** For what an export job writes to its files: the current versions, for the access the job was started with. */
@@ -42,25 +44,31 @@ public class DisclosureGuard {
 			return Check.NOTHING_DENIED;
 		}
 		return new Check(images.check(job.now(), ImageDisclosure.Versions.CURRENT),
-				exportFiles.forRequester(job.purpose(), job.client()));
+				exportFiles.forRequester(job.purpose(), job.client()), job.purpose());
 	}
 
 	/** The guard's answers for one request or job: each patient's consents and each job are looked up once. */
 	public static class Check {
-		static final Check NOTHING_DENIED = new Check(null, null);
+		static final Check NOTHING_DENIED = new Check(null, null, ImageUse.CLINICAL_CARE);
 
 		private final ImageDisclosure.Check images;
 		private final ExportFileOwnership.Owners exportFiles;
+		private final ImageUse purpose;
 
-		private Check(ImageDisclosure.Check images, ExportFileOwnership.Owners exportFiles) {
+		private Check(ImageDisclosure.Check images, ExportFileOwnership.Owners exportFiles, ImageUse purpose) {
 			this.images = images;
 			this.exportFiles = exportFiles;
+			this.purpose = purpose;
 		}
 
 		/** Why {@code resource} may not leave; empty if it may. */
 		public Optional<String> denial(IBaseResource resource) {
 			if (this == NOTHING_DENIED) {
 				return Optional.empty();
+			}
+			if (resource instanceof AuditEvent && purpose != ImageUse.CLINICAL_CARE) {
+				// each names disclosed images and their patient (see SecondaryUseRefusal)
+				return Optional.of("AuditEvents are disclosed for clinical-care only");
 			}
 			if (!exportFiles.mayAccess(resource)) {
 				return Optional.of("This export file belongs to the client and purpose that started its export");
