@@ -11,12 +11,9 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
-import static org.hamcrest.Matchers.nullValue;
-import static org.hamcrest.Matchers.startsWith;
 
 /**
  * DESIGN 12: no path for a purpose other than clinical care links a de-identified image to its
@@ -59,8 +56,8 @@ abstract class SecondaryUseLinkProbeSuite extends FhirApi {
 		for (String search : List.of(
 				"/Provenance?_id=" + provenance + "&_include=Provenance:target",
 				"/Provenance?_id=" + provenance + "&_include=Provenance:target:Media",
-				"/Task?for=Patient/" + patient + "&_include=Task:focus",
-				"/Task?for=Patient/" + patient + "&_include=Task:input",
+				"/Task?patient=Patient/" + patient + "&_include=Task:focus",
+				"/Task?patient=Patient/" + patient + "&_include=Task:based-on",
 				"/Consent?patient=Patient/" + patient + "&_include=Consent:data",
 				"/Group?member=Patient/" + patient + "&_include=*",
 				"/Patient?_id=" + patient + "&_revinclude=Provenance:target&_include:iterate=Provenance:target",
@@ -119,10 +116,10 @@ abstract class SecondaryUseLinkProbeSuite extends FhirApi {
 		String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
 				+ "{\"request\":{\"method\":\"GET\",\"url\":\"AuditEvent/" + event + "\"}},"
 				+ "{\"request\":{\"method\":\"GET\",\"url\":\"AuditEvent?patient=Patient/" + patient + "\"}}]}";
-		aiTraining().body(batch).post("/").then().statusCode(200)
-				.body("entry[0].resource", nullValue())
-				.body("entry[0].response.status", not(startsWith("200")))
-				.body("entry[1].resource.entry.resource.resourceType.flatten()", everyItem(not(equalTo("AuditEvent"))));
+		String answer = aiTraining().body(batch).post("/").then().statusCode(200)
+				.body("entry[0].resource.resourceType", not(equalTo("AuditEvent")))
+				.extract().asString();
+		assertThat(answer.replaceAll("\\s", "")).doesNotContain("\"resourceType\":\"AuditEvent\"");
 		fhir().get("/AuditEvent/" + event).then().statusCode(200).body("id", notNullValue());
 	}
 
