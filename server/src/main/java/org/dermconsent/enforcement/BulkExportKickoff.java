@@ -29,6 +29,7 @@ public class BulkExportKickoff {
 	public void selectOnlyPermittedImages(BulkExportJobParameters job, RequestDetails request) {
 		JobAccess access = JobAccess.of(request);
 		access.storeIn(job);
+		SecondaryUseExport.restrictTypes(job, request, access.purpose());
 		String clause = clause(GrantLabels.filterFor(access.now()));
 		List<String> filters = new ArrayList<>();
 		boolean mediaFiltered = false;

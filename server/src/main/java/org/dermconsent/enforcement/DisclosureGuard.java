@@ -6,6 +6,7 @@ import org.dermconsent.access.JobAccess;
 import org.dermconsent.consent.Decision;
 import org.dermconsent.consent.ImageUse;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
 
 import java.util.Optional;
 import org.dermconsent.vocabulary.WithdrawalNotices;
@@ -16,7 +17,8 @@ import org.hl7.fhir.r4.model.Task;
  * The first step of the disclosure pipeline: may this resource leave, for this request or export
  * job? An image (and its bytes) as its patient's consent decides ({@link ImageDisclosure}), an
  * export file as its job's owner ({@link ExportFileOwnership}), a withdrawal notice, and a Subscription to
- * them, to the client they are for ({@link WithdrawalNotices}); anything else may.
+ * them, to the client they are for ({@link WithdrawalNotices}), an AuditEvent for clinical care only
+ * (it links images to their patient); anything else may.
  */
 public class DisclosureGuard {
 
@@ -37,7 +39,7 @@ public class DisclosureGuard {
 		}
 		ImageUse purpose = RequestPurpose.of(request);
 		return new Check(images.check(RequestPurpose.access(request), versions, request),
-				exportFiles.forRequester(purpose, RequestPurpose.client(request)), RequestPurpose.client(request));
+				exportFiles.forRequester(purpose, RequestPurpose.client(request)), RequestPurpose.client(request), purpose);
 	}
 
 	/** For what an export job writes to its files: the current versions, for the access the job was started with. */
@@ -46,27 +48,38 @@ public class DisclosureGuard {
 			return Check.NOTHING_DENIED;
 		}
 		return new Check(images.check(job.now(), ImageDisclosure.Versions.CURRENT),
-				exportFiles.forRequester(job.purpose(), job.client()), job.client());
+				exportFiles.forRequester(job.purpose(), job.client()), job.client(), job.purpose());
 	}
 
 	/** The guard's answers for one request or job: each patient's consents and each job are looked up once. */
 	public static class Check {
-		static final Check NOTHING_DENIED = new Check(null, null, Optional.empty());
+		static final Check NOTHING_DENIED = new Check(null, null, Optional.empty(), ImageUse.CLINICAL_CARE);
 
 		private final ImageDisclosure.Check images;
 		private final ExportFileOwnership.Owners exportFiles;
 		private final Optional<String> client;
+		private final ImageUse purpose;
 
-		private Check(ImageDisclosure.Check images, ExportFileOwnership.Owners exportFiles, Optional<String> client) {
+		private Check(ImageDisclosure.Check images, ExportFileOwnership.Owners exportFiles, Optional<String> client,
+				ImageUse purpose) {
 			this.images = images;
 			this.exportFiles = exportFiles;
 			this.client = client;
+			this.purpose = purpose;
 		}
 
 		/** Why {@code resource} may not leave; empty if it may. */
 		public Optional<String> denial(IBaseResource resource) {
 			if (this == NOTHING_DENIED) {
 				return Optional.empty();
+			}
+			if (resource instanceof AuditEvent && purpose != ImageUse.CLINICAL_CARE) {
+				// each names disclosed images and their patient (see SecondaryUseRefusal)
+				return Optional.of("AuditEvents are disclosed for clinical-care only");
+			}
+			if (resource instanceof AuditEvent && purpose != ImageUse.CLINICAL_CARE) {
+				// each names disclosed images and their patient (see SecondaryUseRefusal)
+				return Optional.of("AuditEvents are disclosed for clinical-care only");
 			}
 			if (!exportFiles.mayAccess(resource)) {
 				return Optional.of("This export file belongs to the client and purpose that started its export");

@@ -90,9 +90,11 @@ public class DisclosurePipeline {
 	private final SubjectMasking pseudonyms;
 	private final PageOwnership pages;
 	private final ISearchCacheSvc searches;
+	private final SecondaryUseExport secondaryUseExport;
 
 	public DisclosurePipeline(DisclosureGuard guard, DisclosureAudit audit, SubjectMasking pseudonyms,
-			PageOwnership pages, ISearchCacheSvc searches) {
+			PageOwnership pages, ISearchCacheSvc searches, SecondaryUseExport secondaryUseExport) {
+		this.secondaryUseExport = secondaryUseExport;
 		this.guard = guard;
 		this.audit = audit;
 		this.pseudonyms = pseudonyms;
@@ -190,11 +192,21 @@ public class DisclosurePipeline {
 		if (access.isEmpty()) {
 			return false; // a job that did not pass kickoff through this server: nobody said what for
 		}
-		if (guard.forJob(access.get()).denial(resource).isPresent()) {
+		DisclosureGuard.Check check = guard.forJob(access.get());
+		if (check.denial(resource).isPresent()) {
+			return false;
+		}
+		boolean dataset = access.get().purpose() != ImageUse.CLINICAL_CARE;
+		if (dataset && !secondaryUseExport.shape(resource, job, access.get(), check)) {
 			return false;
 		}
 		audit.exported(resource, access.get());
-		mask(resource, access.get().purpose());
+		if (dataset) {
+			GrantLabelMasking.strip(resource);
+			pseudonyms.pseudonymizeForExport(resource); // a dataset's own masks: every image and patient by pseudonym
+		} else {
+			mask(resource, access.get().purpose());
+		}
 		return true;
 	}
 

@@ -34,6 +34,7 @@ public class EnforcementConfig {
 		fhirRestfulServer.registerInterceptor(requestPurpose);
 		fhirRestfulServer.registerInterceptor(new MetaOperationRefusal());
 		fhirRestfulServer.registerInterceptor(new ResourceCountRefusal());
+		fhirRestfulServer.registerInterceptor(new SecondaryUseRefusal());
 		fhirRestfulServer.registerInterceptor(new ConditionalImageWriteRefusal());
 		return requestPurpose;
 	}
@@ -78,13 +79,14 @@ public class EnforcementConfig {
 	public DisclosurePipeline disclosurePipeline(EnforcementSwitch enforcement, DaoRegistry daoRegistry,
 			ImageConsentDecisions decisions, IJobCoordinator jobs, DisclosureAudit audit, SubjectMasking pseudonyms,
 			DataSource dataSource, ISearchCacheSvc searches, IInterceptorService storageInterceptors,
-			RestfulServer fhirRestfulServer) {
+			RestfulServer fhirRestfulServer, MatchUrlService matchUrls, FhirContext fhirContext) {
 		ExportFileOwnership exportFiles = new ExportFileOwnership(jobs);
 		DisclosureGuard guard = enforcement.enabled()
 				? new DisclosureGuard(new ImageDisclosure(decisions, daoRegistry), exportFiles) : DisclosureGuard.OFF;
 		PageOwnership pages = new PageOwnership(new JdbcTemplate(dataSource));
 		pages.createTableIfMissing();
-		DisclosurePipeline pipeline = new DisclosurePipeline(guard, audit, pseudonyms, pages, searches);
+		DisclosurePipeline pipeline = new DisclosurePipeline(guard, audit, pseudonyms, pages, searches,
+				new SecondaryUseExport(daoRegistry, matchUrls, fhirContext));
 		storageInterceptors.registerInterceptor(pipeline);
 		fhirRestfulServer.registerInterceptor(pipeline.serverHooks());
 		if (enforcement.enabled()) {

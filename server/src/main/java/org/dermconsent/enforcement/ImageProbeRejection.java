@@ -68,7 +68,9 @@ import java.util.Set;
  *   <li>on any search: {@code _include} and {@code _revinclude} from a Media through a reference
  *   that may be a Patient ({@code Media:subject}, {@code Media:patient}, {@code Media:*}) and the
  *   wildcard {@code *}, which would put the patient next to the image (or the image next to the
- *   patient, {@code Patient?_revinclude=Media:subject}).</li>
+ *   patient, {@code Patient?_revinclude=Media:subject}); in an image search, any include but of
+ *   other images (Media to Media); in any other search, any include that may bring an image (a
+ *   Provenance, Encounter or DiagnosticReport may name the patient next to it).</li>
  * </ul>
  * Such searches are refused, not answered with the criterion dropped: a client must not believe a
  * result is filtered when it is not. Clinical care sees real subjects anyway and keeps all of these.
@@ -206,12 +208,12 @@ public class ImageProbeRejection {
 			return null; // $everything includes everything by design; what it may show is that operation's business
 		}
 		for (Include include : params.getIncludes()) {
-			if (linksImageToPatient(include)) {
+			if (linksImageToPatient(include) || mayLinkImageToOthers(resourceType, include, false)) {
 				return "_include=" + include.getValue();
 			}
 		}
 		for (Include include : params.getRevIncludes()) {
-			if (linksImageToPatient(include)) {
+			if (linksImageToPatient(include) || mayLinkImageToOthers(resourceType, include, true)) {
 				return "_revinclude=" + include.getValue();
 			}
 		}
@@ -263,6 +265,44 @@ public class ImageProbeRejection {
 		}
 		String targetType = include.getParamTargetType();
 		return targetType != null ? PATIENT.equals(targetType) : mayTargetPatient(MEDIA, name);
+	}
+
+	/**
+	 * Whether an include may put an image next to a resource that names its patient. In an image
+	 * search only images may be included (the images an image refers to, or that refer to it: derived
+	 * images); in any other search nothing that may be an image may be included, since the resources
+	 * searched (a Provenance, an Encounter, a DiagnosticReport found by its subject) may name the
+	 * patient.
+	 */
+	private boolean mayLinkImageToOthers(String resourceType, Include include, boolean reverse) {
+		Set<String> brought = typesBrought(include, reverse);
+		if (MEDIA.equals(resourceType)) {
+			return !MEDIA.equals(include.getParamType()) || brought == null || !brought.equals(Set.of(MEDIA));
+		}
+		return brought == null || brought.contains(MEDIA);
+	}
+
+	/** The types an include may bring into the result; null for any type. */
+	private Set<String> typesBrought(Include include, boolean reverse) {
+		String sourceType = include.getParamType();
+		String name = include.getParamName();
+		if (include.getValue() == null || "*".equals(include.getValue()) || sourceType == null || "*".equals(sourceType)) {
+			return null;
+		}
+		if (reverse) {
+			return Set.of(sourceType);
+		}
+		if (name == null || "*".equals(name)) {
+			return null;
+		}
+		if (include.getParamTargetType() != null) {
+			return Set.of(include.getParamTargetType());
+		}
+		RuntimeSearchParam param = searchParams.getActiveSearchParam(sourceType, name);
+		if (param == null || param.getTargets().isEmpty()) {
+			return null;
+		}
+		return param.getTargets();
 	}
 
 	/** A search parameter on the image's subject, whatever its name (a custom one on Media.subject too). */

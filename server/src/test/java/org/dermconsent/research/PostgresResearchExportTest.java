@@ -1,0 +1,6 @@
+package org.dermconsent.research;
+
+import org.dermconsent.support.PostgresServerTest;
+
+@PostgresServerTest
+class PostgresResearchExportTest extends ResearchExportSuite {}
