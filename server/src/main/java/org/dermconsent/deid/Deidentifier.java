@@ -236,9 +236,9 @@ public class Deidentifier {
 		}
 		d.getMeta().addSecurity(Identifiability.SYSTEM, "deidentified", "De-identified");
 		if (request.pseudonymized()) {
-			d.getMeta().addSecurity(PseudonymMasking.OBSERVATION_VALUE, "PSEUDED", "pseudonymized");
+			d.getMeta().addSecurity(FhirImageFacts.OBSERVATION_VALUE, "PSEUDED", "pseudonymized");
 		} else {
-			d.getMeta().addSecurity(PseudonymMasking.OBSERVATION_VALUE, "ANONYED", "anonymized");
+			d.getMeta().addSecurity(FhirImageFacts.OBSERVATION_VALUE, "ANONYED", "anonymized");
 		}
 		for (String url : List.of(IMAGE_TYPE, FITZPATRICK)) {
 			Extension e = source.getExtensionByUrl(url);

@@ -27,8 +27,6 @@ import java.util.Optional;
  */
 public class PseudonymMasking implements SubjectMasking {
 
-	static final String OBSERVATION_VALUE = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue";
-
 	private final Pseudonyms pseudonyms;
 
 	public PseudonymMasking(Pseudonyms pseudonyms) {
@@ -74,7 +72,7 @@ public class PseudonymMasking implements SubjectMasking {
 		patient.setText(null).setContained(null).setExtension(null).setModifierExtension(null);
 		patient.setMeta(null).setImplicitRulesElement(null).setLanguageElement(null);
 		patient.setId(pseudonym);
-		patient.getMeta().addSecurity(OBSERVATION_VALUE, "PSEUDED", "pseudonymized");
+		patient.getMeta().addSecurity(FhirImageFacts.OBSERVATION_VALUE, "PSEUDED", "pseudonymized");
 		patient.addIdentifier().setSystem(Pseudonyms.PATIENT_SYSTEM).setValue(pseudonym);
 		patient.setGender(gender);
 		if (birthYear != null) {
@@ -92,7 +90,7 @@ public class PseudonymMasking implements SubjectMasking {
 		media.setEncounter(null).setBasedOn(null).setPartOf(null).setOperator(null).setIdentifier(null).setNote(null);
 		media.setText(null);
 		Identifier subject = new Identifier();
-		if (isAnonymized(media)) {
+		if (FhirImageFacts.isAnonymized(media)) {
 			subject.setSystem(Pseudonyms.IMAGE_SYSTEM).setValue(pseudonyms.ofImage("Media/" + media.getIdElement().getIdPart()));
 		} else {
 			Optional<String> patient = FhirImageFacts.patient(media);
@@ -109,16 +107,4 @@ public class PseudonymMasking implements SubjectMasking {
 		return !labels.isEmpty() && labels.stream().allMatch(label -> "deidentified".equals(label.getCode()));
 	}
 
-	static boolean isAnonymized(Media media) {
-		boolean anonymized = false;
-		for (Coding label : media.getMeta().getSecurity()) {
-			if (OBSERVATION_VALUE.equals(label.getSystem())) {
-				if ("PSEUDED".equals(label.getCode())) {
-					return false;
-				}
-				anonymized |= "ANONYED".equals(label.getCode());
-			}
-		}
-		return anonymized;
-	}
 }

@@ -1,5 +1,6 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.vocabulary.FhirImageFacts;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
@@ -49,7 +50,6 @@ public class SecondaryUseExport {
 	static final String MEDIA = "Media";
 	static final String PATIENT = "Patient";
 	private static final Set<String> EXPORTABLE = Set.of(MEDIA, PATIENT);
-	private static final String OBSERVATION_VALUE = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue";
 
 	private final IFhirResourceDao<Media> images;
 	private final IFhirResourceDao<Binary> bytes;
@@ -136,7 +136,7 @@ public class SecondaryUseExport {
 			params.add("subject", new ReferenceParam(subject));
 			params.setLoadSynchronous(true);
 			for (IBaseResource found : images.searchForResources(params, new SystemRequestDetails())) {
-				if (found instanceof Media image && !isAnonymized(image) && guard.denial(image).isEmpty()) {
+				if (found instanceof Media image && !FhirImageFacts.isAnonymized(image) && guard.denial(image).isEmpty()) {
 					return true;
 				}
 			}
@@ -144,16 +144,4 @@ public class SecondaryUseExport {
 		return false;
 	}
 
-	private static boolean isAnonymized(Media image) {
-		boolean anonymized = false;
-		for (Coding label : image.getMeta().getSecurity()) {
-			if (OBSERVATION_VALUE.equals(label.getSystem())) {
-				if ("PSEUDED".equals(label.getCode())) {
-					return false;
-				}
-				anonymized |= "ANONYED".equals(label.getCode());
-			}
-		}
-		return anonymized;
-	}
 }

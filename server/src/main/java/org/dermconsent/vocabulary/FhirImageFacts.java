@@ -16,6 +16,8 @@ import java.util.TreeSet;
 public final class FhirImageFacts {
 
 	public static final String DERIVED_FROM_MEDIA = "https://dermconsent.org/fhir/StructureDefinition/derived-from-media";
+	/** Where a de-identified derivative says how: PSEUDED (a stable pseudonym is allowed) or ANONYED. */
+	public static final String OBSERVATION_VALUE = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue";
 
 	private FhirImageFacts() {}
 
@@ -71,5 +73,19 @@ public final class FhirImageFacts {
 		return Optional.of(media.getSubject().getReferenceElement())
 				.filter(reference -> "Patient".equals(reference.getResourceType()) && reference.hasIdPart())
 				.map(reference -> "Patient/" + reference.getIdPart());
+	}
+
+	/** Labelled ANONYED and not PSEUDED: served without even a pseudonym (both labels keep the pseudonym). */
+	public static boolean isAnonymized(Media media) {
+		boolean anonymized = false;
+		for (Coding label : media.getMeta().getSecurity()) {
+			if (OBSERVATION_VALUE.equals(label.getSystem())) {
+				if ("PSEUDED".equals(label.getCode())) {
+					return false;
+				}
+				anonymized |= "ANONYED".equals(label.getCode());
+			}
+		}
+		return anonymized;
 	}
 }
