@@ -33,6 +33,7 @@ public class WithdrawalConfig {
 			IInterceptorService storageInterceptors) {
 		storageInterceptors.registerInterceptor(new NoticeSubscriptions());
 		storageInterceptors.registerInterceptor(new NoticeWrites());
+		storageInterceptors.registerInterceptor(new OwnNoticesSearch());
 		return new WithdrawalNotifier(losses, backlog.getIfAvailable(() -> DisclosureBacklog.NONE),
 				new TransactionTemplate(transactionManager), daoRegistry, properties.interval(), properties.settle(),
 				properties.maxWait());

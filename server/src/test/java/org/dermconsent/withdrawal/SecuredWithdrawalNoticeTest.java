@@ -92,6 +92,19 @@ class SecuredWithdrawalNoticeTest extends FhirApi {
 		Response searchedByB = labRequest(labB).get("/Task?code=" + CODE);
 		assertThat(searchedByB.statusCode()).isEqualTo(200);
 		assertThat(searchedByB.asString()).doesNotContain("Media/" + image).doesNotContain("Device/lab-a");
+		// nor count it: totals are of the client's own notices, also when it asks for every Task
+		assertThat(labRequest(labB).get("/Task?code=" + CODE + "&_summary=count").then().statusCode(200)
+				.extract().<Integer>path("total")).isZero();
+		// a search for Tasks in general counts (and shows) no notices, not even one's own: ask for them by code or owner
+		int everyTaskForA = labRequest(labA).get("/Task?_summary=count").then().statusCode(200).extract().path("total");
+		assertThat(labRequest(labB).get("/Task?_summary=count").then().statusCode(200).extract().<Integer>path("total"))
+				.isEqualTo(everyTaskForA);
+		assertThat(labRequest(labA).get("/Task?owner=Device/lab-a&_summary=count").then().statusCode(200)
+				.extract().<Integer>path("total")).isPositive();
+		assertThat(labRequest(labB).get("/Task?_total=accurate&owner=Device/lab-a").then().statusCode(200)
+				.extract().<Integer>path("total")).isZero();
+		assertThat(labRequest(labA).get("/Task?code=" + CODE + "&_summary=count").then().statusCode(200)
+				.extract().<Integer>path("total")).isPositive();
 		assertThat(labRequest(labB).get("/Task/" + id).statusCode()).isIn(403, 404);
 		String completed = labRequest(labA).get("/Task/" + id).then().statusCode(200).extract().asString()
 				.replace("\"status\":\"requested\"", "\"status\":\"completed\"");
