@@ -77,7 +77,10 @@ public final class DermExamples {
 		if (fileName.startsWith("Organization") || fileName.startsWith("Patient")) {
 			return 0;
 		}
-		return fileName.contains("deidentified") ? 2 : 1;
+		if (fileName.startsWith("QuestionnaireResponse")) {
+			return 1; // before the consent it means (its source), after its patient
+		}
+		return fileName.contains("deidentified") ? 3 : 2;
 	}
 
 	private static String first(Pattern pattern, String json) {
