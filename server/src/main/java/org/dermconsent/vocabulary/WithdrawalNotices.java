@@ -6,6 +6,8 @@ import org.hl7.fhir.r4.model.Task;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,6 +18,8 @@ public final class WithdrawalNotices {
 
 	public static final String TASK_TYPE = "https://dermconsent.org/fhir/CodeSystem/task-type";
 	public static final String WITHDRAWAL_NOTICE = "withdrawal-notice";
+	/** The notice code as a token search parameter value. */
+	public static final String NOTICE_CODE = TASK_TYPE + "|" + WITHDRAWAL_NOTICE;
 	public static final String IMAGE_INPUT = "image";
 	public static final String DATASET_INPUT = "dataset";
 	public static final String LIST_TYPE = "https://dermconsent.org/fhir/CodeSystem/list-type";
@@ -53,25 +57,32 @@ public final class WithdrawalNotices {
 
 	/**
 	 * Whether a request by {@code client} may see or change {@code subscription} (its endpoint and
-	 * headers are the client's): only if its criteria name the client as owner. A request that names no
+	 * headers are the client's): only if its criteria are a Task search naming the client as owner. A request that names no
 	 * client (security off) may.
 	 */
 	public static boolean mayAccess(Subscription subscription, Optional<String> client) {
-		if (client.isEmpty()) {
-			return true;
+		return client.isEmpty() || taskCriteria(subscription).map(parameters -> parameters.get("owner"))
+				.filter(ownerFor(client.get())::equals).isPresent();
+	}
+
+	/**
+	 * A Subscription's criteria as the parameters of a Task search, decoded, each named once; empty if
+	 * the criteria are not a Task search of that kind.
+	 */
+	public static Optional<Map<String, String>> taskCriteria(Subscription subscription) {
+		String criteria = subscription.getCriteria();
+		String prefix = "Task?";
+		if (criteria == null || !criteria.startsWith(prefix)) {
+			return Optional.empty();
 		}
-		String criteria = subscription.getCriteria() == null ? "" : subscription.getCriteria();
-		int query = criteria.indexOf('?');
-		if (query < 0) {
-			return false;
-		}
-		for (String pair : criteria.substring(query + 1).split("&")) {
+		Map<String, String> parameters = new HashMap<>();
+		for (String pair : criteria.substring(prefix.length()).split("&")) {
 			String[] parts = pair.split("=", 2);
-			if (parts.length == 2 && "owner".equals(URLDecoder.decode(parts[0], StandardCharsets.UTF_8))
-					&& ownerFor(client.get()).equals(URLDecoder.decode(parts[1], StandardCharsets.UTF_8))) {
-				return true;
+			if (parts.length != 2 || parameters.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
+					URLDecoder.decode(parts[1], StandardCharsets.UTF_8)) != null) {
+				return Optional.empty();
 			}
 		}
-		return false;
+		return Optional.of(parameters);
 	}
 }

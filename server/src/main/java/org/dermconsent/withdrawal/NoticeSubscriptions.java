@@ -12,9 +12,6 @@ import org.dermconsent.access.RequestPurpose;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Subscription;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,8 +24,6 @@ import java.util.Optional;
  */
 @Interceptor
 public class NoticeSubscriptions {
-
-	static final String CODE = WithdrawalNotices.TASK_TYPE + "|" + WithdrawalNotices.WITHDRAWAL_NOTICE;
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
 	public void created(IBaseResource resource, RequestDetails request) {
@@ -56,25 +51,13 @@ public class NoticeSubscriptions {
 		if (subscription.getChannel().getType() != Subscription.SubscriptionChannelType.RESTHOOK) {
 			throw new UnprocessableEntityException("Only rest-hook Subscriptions are supported");
 		}
-		String criteria = subscription.getCriteria();
-		String prefix = "Task?";
-		if (criteria == null || !criteria.startsWith(prefix)) {
-			throw refused();
-		}
-		Map<String, String> parameters = new HashMap<>();
-		for (String pair : criteria.substring(prefix.length()).split("&")) {
-			String[] parts = pair.split("=", 2);
-			String name = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
-			if (parts.length != 2 || parameters.put(name, URLDecoder.decode(parts[1], StandardCharsets.UTF_8)) != null) {
-				throw refused();
-			}
-		}
+		Map<String, String> parameters = WithdrawalNotices.taskCriteria(subscription).orElseThrow(NoticeSubscriptions::refused);
 		String owner = parameters.get("owner");
-		if (parameters.size() != 2 || !CODE.equals(parameters.get("code")) || owner == null || !owner.startsWith("Device/")) {
+		if (parameters.size() != 2 || !WithdrawalNotices.NOTICE_CODE.equals(parameters.get("code")) || owner == null || !owner.startsWith("Device/")) {
 			throw refused();
 		}
 		Optional<String> client = request == null ? Optional.empty() : clientOf(request);
-		if (client.isPresent() && !owner.equals("Device/" + client.get())) {
+		if (client.isPresent() && !owner.equals(WithdrawalNotices.ownerFor(client.get()))) {
 			throw new UnprocessableEntityException("A client may subscribe to its own withdrawal notices only (owner=Device/"
 					+ client.get() + ")");
 		}
@@ -90,6 +73,6 @@ public class NoticeSubscriptions {
 
 	private static UnprocessableEntityException refused() {
 		return new UnprocessableEntityException("Subscriptions are for withdrawal notices: criteria must be Task?code="
-				+ CODE + "&owner=Device/<client id>");
+				+ WithdrawalNotices.NOTICE_CODE + "&owner=Device/<client id>");
 	}
 }

@@ -42,7 +42,7 @@ public class OwnNoticesSearch {
 		if (asksOnlyFor(params, OWNER, owner)) {
 			return;
 		}
-		if (asksOnlyFor(params, CODE, WithdrawalNotices.TASK_TYPE + "|" + WithdrawalNotices.WITHDRAWAL_NOTICE)) {
+		if (asksOnlyFor(params, CODE, WithdrawalNotices.NOTICE_CODE)) {
 			params.add(OWNER, new ReferenceParam(owner));
 		} else {
 			params.add(CODE, new TokenParam(WithdrawalNotices.TASK_TYPE, WithdrawalNotices.WITHDRAWAL_NOTICE)

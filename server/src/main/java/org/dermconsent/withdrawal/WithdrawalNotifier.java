@@ -219,7 +219,7 @@ public class WithdrawalNotifier {
 		if (image == null) {
 			return false; // deleted: disclosed for clinical care only
 		}
-		Set<String> actors = WithdrawalNotices.ANONYMOUS.equals(receipt.client()) ? Set.of() : Set.of("Device/" + receipt.client());
+		Set<String> actors = WithdrawalNotices.ANONYMOUS.equals(receipt.client()) ? Set.of() : Set.of(WithdrawalNotices.ownerFor(receipt.client()));
 		AccessRequest request = new AccessRequest(receipt.purpose(), actors, now);
 		Set<String> labels = FhirImageFacts.grantLabels(image);
 		return GrantLabels.permits(labels, request).orElseGet(() -> GrantLabels.filterFor(request).matches(labels));
@@ -267,7 +267,7 @@ public class WithdrawalNotifier {
 			return true;
 		}
 		Reference source = list.getSource();
-		return ("Device/" + client).equals(source.getReferenceElement().toUnqualifiedVersionless().getValue())
+		return WithdrawalNotices.ownerFor(client).equals(source.getReferenceElement().toUnqualifiedVersionless().getValue())
 				|| (WithdrawalNotices.CLIENT_ID_SYSTEM.equals(source.getIdentifier().getSystem())
 						&& client.equals(source.getIdentifier().getValue()));
 	}
@@ -288,7 +288,7 @@ public class WithdrawalNotifier {
 			device.addDeviceName().setName(client).setType(Device.DeviceNameType.USERFRIENDLYNAME);
 			devices.update(device, new SystemRequestDetails());
 		}
-		return Optional.of("Device/" + client);
+		return Optional.of(WithdrawalNotices.ownerFor(client));
 	}
 
 	private static Task notice(String owner, Set<String> images, List<String> datasets, Instant now) {
