@@ -1,7 +1,6 @@
 package org.dermconsent.deid;
 
 import org.dermconsent.consent.Identifiability;
-import org.dermconsent.consent.ImageUse;
 import org.dermconsent.vocabulary.FhirImageFacts;
 import org.dermconsent.enforcement.SubjectMasking;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -31,11 +30,6 @@ public class PseudonymMasking implements SubjectMasking {
 
 	public PseudonymMasking(Pseudonyms pseudonyms) {
 		this.pseudonyms = pseudonyms;
-	}
-
-	/** Every purpose but clinical care; an unknown purpose too (fail safe). */
-	public static boolean masksFor(ImageUse purpose) {
-		return purpose != ImageUse.CLINICAL_CARE;
 	}
 
 	/** Replaces the subject of a de-identified Media in place; anything else is left as it is. */

@@ -197,7 +197,7 @@ public class DisclosurePipeline {
 			return false;
 		}
 		boolean dataset = access.get().purpose() != ImageUse.CLINICAL_CARE;
-		if (dataset && !secondaryUseExport.shape(resource, job, access.get(), check)) {
+		if (dataset && !secondaryUseExport.shape(resource, job, check)) {
 			return false;
 		}
 		audit.exported(resource, access.get());

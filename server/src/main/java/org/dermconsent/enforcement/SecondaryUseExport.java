@@ -13,7 +13,6 @@ import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import org.dermconsent.access.JobAccess;
 import org.dermconsent.consent.ImageUse;
 import org.dermconsent.vocabulary.LocalBinaryUrl;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -23,7 +22,6 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Patient;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -87,7 +85,7 @@ public class SecondaryUseExport {
 	}
 
 	/** The export step for one resource the guard let out: whether it is written, shaped in place. */
-	public boolean shape(IBaseResource resource, BulkExportJobParameters job, JobAccess access, DisclosureGuard.Check guard) {
+	public boolean shape(IBaseResource resource, BulkExportJobParameters job, DisclosureGuard.Check guard) {
 		if (resource instanceof Media image) {
 			return inlineBytes(image, guard);
 		}
@@ -125,13 +123,10 @@ public class SecondaryUseExport {
 			return false;
 		}
 		String subject = "Patient/" + patient.getIdElement().getIdPart();
-		List<String> filters = new ArrayList<>();
 		for (String filter : job.getFilters() == null ? List.<String>of() : job.getFilters()) {
-			if (filter.startsWith(MEDIA + "?")) {
-				filters.add(filter);
+			if (!filter.startsWith(MEDIA + "?")) {
+				continue;
 			}
-		}
-		for (String filter : filters) {
 			SearchParameterMap params = matchUrls.translateMatchUrl(filter, fhirContext.getResourceDefinition(MEDIA));
 			params.add("subject", new ReferenceParam(subject));
 			params.setLoadSynchronous(true);
