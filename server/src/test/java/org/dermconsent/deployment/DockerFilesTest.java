@@ -57,6 +57,23 @@ class DockerFilesTest {
 	}
 
 	@Test
+	void keycloakImageCarriesTheSmartProviderThatTheRealmUses() throws IOException {
+		Map<String, Object> keycloak = section(section(compose(), "services"), "keycloak");
+		assertThat(section(keycloak, "build")).containsEntry("context", "..")
+				.containsEntry("dockerfile", "docker/Dockerfile.keycloak");
+		String dockerfile = Files.readString(DOCKER.resolve("Dockerfile.keycloak"));
+		assertThat(dockerfile).containsPattern("(?m)^FROM quay\\.io/keycloak/keycloak:" + java.util.regex.Pattern.quote(
+				org.dermconsent.support.KeycloakServer.VERSION) + "$");
+		assertThat(dockerfile).contains("keycloak-smart/target/dermconsent-keycloak-smart.jar /opt/keycloak/providers/");
+		assertThat(REPOSITORY.resolve("keycloak-smart/src/main/resources/META-INF/services/org.keycloak.protocol.ProtocolMapper"))
+				.content().contains("org.dermconsent.keycloak.SmartPatientContextMapper");
+
+		JsonNode launchPatient = byKey(realm().path("clientScopes"), "name").get("launch/patient");
+		assertThat(launchPatient.path("protocolMappers")).anySatisfy(mapper ->
+				assertThat(mapper.path("protocolMapper").asText()).isEqualTo("dermconsent-smart-patient-context"));
+	}
+
+	@Test
 	void keycloakRealmHasTheThreeClientsAndTheDemoPatient() throws IOException {
 		JsonNode realm = realm();
 		assertThat(realm.path("realm").asText()).isEqualTo("dermconsent");

@@ -53,6 +53,7 @@ class KeycloakRealmKeycloakIT {
 				.noneMatch(scope -> scope.startsWith("patient/") || scope.startsWith("user/"));
 		assertThat(strings(claims.path("purpose_of_use"))).containsExactly("ai-training", "research", "education");
 		assertThat(claims.has("patient")).isFalse();
+		assertThat(tokens.response().has("patient")).isFalse();
 		assertThat(tokens.refreshToken()).as("no refresh token for client credentials").isNull();
 	}
 
@@ -74,10 +75,23 @@ class KeycloakRealmKeycloakIT {
 				.noneMatch(scope -> scope.startsWith("system/") || scope.startsWith("user/"));
 		assertThat(strings(claims.path("purpose_of_use"))).containsExactly("clinical-care");
 		assertThat(tokens.scope()).contains("patient/Media.rs");
+		assertThat(tokens.response().path("patient").asText())
+				.as("SMART's launch context parameter in the token response, where fhirclient reads it")
+				.isEqualTo(KeycloakServer.PATIENT_ID);
 
 		JsonNode id = tokens.idClaims();
 		assertThat(id.path("fhirUser").asText()).isEqualTo("Patient/demo-patient-1");
 		assertThat(id.path("aud").asText()).isEqualTo("smart-patient-app");
+	}
+
+	@Test
+	void theTokenResponseNamesAPatientOnlyWhenLaunchPatientIsGranted() {
+		Tokens tokens = keycloak.authorizationCodeWithPkce(KeycloakServer.SMART_PATIENT_APP, null,
+				KeycloakServer.SMART_REDIRECT_URI, KeycloakServer.PATIENT_USER, KeycloakServer.PATIENT_PASSWORD,
+				"openid", "patient/Media.rs");
+
+		assertThat(KeycloakServer.scopes(tokens.accessClaims())).doesNotContain("launch/patient");
+		assertThat(tokens.response().has("patient")).isFalse();
 	}
 
 	@Test
