@@ -67,6 +67,8 @@ async function show(id) {
   $("#who").textContent = server.demo ? `Showing patient ${id} (demo mode)` : `Signed in as patient ${id}`;
   setStatus("Loading your photos and choices...");
   await loadTerms();
+  // Open requests (DESIGN 11) do not exist on the server yet: the section says so and shows nothing
+  // else; when they do, their loader joins these (the section is #requests).
   await Promise.all([loadImages(), loadChoicesAndForm(), loadAudit()]);
   setStatus("Up to date.");
 }
