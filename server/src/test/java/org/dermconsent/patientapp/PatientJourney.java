@@ -4,6 +4,7 @@ import io.restassured.specification.RequestSpecification;
 import org.dermconsent.support.Browser;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -104,10 +105,14 @@ final class PatientJourney {
 	void withdrawsEverything() {
 		WebElement withdraw = driver.findElement(By.id("withdraw-button"));
 		scrollTo(withdraw);
-		withdraw.click();
-		WebElement confirm = new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("withdraw-confirm")));
+		// by keyboard: the button opens the dialog, whose safe choice has the focus
+		withdraw.sendKeys(Keys.ENTER);
+		new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("withdraw-confirm")));
+		assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("withdraw-cancel");
 		shot("withdraw-confirm");
-		confirm.click();
+		driver.switchTo().activeElement().sendKeys(Keys.TAB);
+		assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("withdraw-confirm");
+		driver.switchTo().activeElement().sendKeys(Keys.ENTER);
 		new WebDriverWait(driver, WAIT).until(d -> "deny".equals(decision("ai-training/deidentified"))
 				&& "deny".equals(decision("research/deidentified")));
 		List<WebElement> cells = driver.findElements(By.cssSelector("#choices-grid td[data-grant]"));
