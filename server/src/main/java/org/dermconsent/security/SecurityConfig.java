@@ -1,12 +1,14 @@
 package org.dermconsent.security;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import org.dermconsent.access.PurposeAuthority;
 import org.dermconsent.rest.CorsPolicy;
 import org.dermconsent.rest.CorsProperties;
 import org.dermconsent.rest.ExportManifestResponse;
 import org.dermconsent.rest.OperationOutcomeWriter;
+import org.dermconsent.vocabulary.ImageOfBinary;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
@@ -22,8 +24,9 @@ import static org.springframework.security.web.util.matcher.AntPathRequestMatche
 
 /**
  * SMART on FHIR: with {@code dermconsent.security.enabled}, every request but the capability
- * statement, the SMART discovery document and health needs a valid bearer token; its scopes become
- * HAPI authorization rules and its {@code purpose_of_use} claim bounds the purposes it may ask for.
+ * statement, the SMART discovery document, health and the patient app's files needs a valid bearer
+ * token; its scopes become HAPI authorization rules and its {@code purpose_of_use} claim bounds the
+ * purposes it may ask for.
  * Without it (embedded default only), nothing is checked and every purpose may be asked for.
  */
 @Configuration
@@ -53,6 +56,9 @@ public class SecurityConfig {
 						.requestMatchers(antMatcher(HttpMethod.GET, "/fhir/metadata"), antMatcher(HttpMethod.GET, SMART_CONFIGURATION),
 								antMatcher(HttpMethod.GET, "/actuator/health"), antMatcher(HttpMethod.GET, "/actuator/health/**"))
 						.permitAll()
+						// the patient app's static files and config: public, the app gets its token after it has loaded
+						.requestMatchers(antMatcher(HttpMethod.GET, "/patient-app"), antMatcher(HttpMethod.GET, "/patient-app/**"))
+						.permitAll()
 						.anyRequest().authenticated())
 				.oauth2ResourceServer(resourceServer -> resourceServer
 						.jwt(jwt -> jwt.decoder(jwtDecoder))
@@ -73,10 +79,10 @@ public class SecurityConfig {
 	}
 
 	@Bean
-	public SmartEndpoints smartEndpoints(SecurityProperties security, RestfulServer fhirRestfulServer) {
+	public SmartEndpoints smartEndpoints(SecurityProperties security, RestfulServer fhirRestfulServer, DaoRegistry daoRegistry) {
 		SmartEndpoints endpoints = new SmartEndpoints(new IssuerMetadata(security.issuerUri()));
 		if (security.enabled()) {
-			fhirRestfulServer.registerInterceptor(new SmartAuthorization());
+			fhirRestfulServer.registerInterceptor(new SmartAuthorization(new ImageOfBinary(daoRegistry)));
 			fhirRestfulServer.registerInterceptor(new SmartCapabilities(endpoints));
 		}
 		return endpoints;

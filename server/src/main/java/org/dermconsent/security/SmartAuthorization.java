@@ -14,6 +14,7 @@ import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import org.dermconsent.vocabulary.ExportFiles;
+import org.dermconsent.vocabulary.ImageOfBinary;
 import org.dermconsent.security.SmartScope.Context;
 import org.dermconsent.security.SmartScope.Permission;
 import org.hl7.fhir.r4.model.Binary;
@@ -42,6 +43,10 @@ import java.util.stream.Collectors;
  * <p>What a request can learn is authorized as what it is: the match of a conditional write as a
  * search ({@link ConditionalMatchRule}), {@code $validate} of an instance as a read of it
  * ({@link InstanceValidationRule}), and the resource a write answers with as a read of that resource.
+ *
+ * <p>Binary is in no patient compartment, so {@code patient/Binary.r} reads only the bytes of the
+ * patient's own images: a Binary owned (securityContext) by a Media of that patient and named by no
+ * other patient's image. Anything else needs a {@code user/} or {@code system/} scope.
  */
 public class SmartAuthorization extends AuthorizationInterceptor {
 
@@ -60,6 +65,12 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 	private static final Set<RestOperationTypeEnum> WRITES = EnumSet.of(RestOperationTypeEnum.CREATE,
 			RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE);
 
+	private final ImageOfBinary imageOfBinary;
+
+	public SmartAuthorization(ImageOfBinary imageOfBinary) {
+		this.imageOfBinary = imageOfBinary;
+	}
+
 	@Override
 	public List<IAuthRule> buildRuleList(RequestDetails request) {
 		Optional<SmartToken> token = SmartToken.current();
@@ -77,7 +88,7 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 		rules.allow("transactions and batches, entry by entry").transaction().withAnyOperation().andApplyNormalRules();
 		for (SmartScope scope : token.get().scopes()) {
 			if (scope.context() == Context.PATIENT) {
-				token.get().patient().ifPresent(patient -> patientScope(rules, scope, new IdType("Patient", patient)));
+				token.get().patient().ifPresent(patient -> patientScope(rules, scope, new IdType("Patient", patient), request));
 			} else {
 				anyResourceScope(rules, scope);
 			}
@@ -190,9 +201,17 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 		});
 	}
 
-	private static void patientScope(IAuthRuleBuilder rules, SmartScope scope, IdType patient) {
+	private void patientScope(IAuthRuleBuilder rules, SmartScope scope, IdType patient, RequestDetails request) {
 		String name = "patient/" + scope.resourceType() + " of " + patient.getValue();
 		forEachPermission(rules, scope, name, target -> target.inCompartment("Patient", patient));
+		if (scope.allows(Permission.READ) && scope.coversType("Binary")) {
+			rules.allow(name + " image bytes").read().resourcesOfType("Binary").withAnyId().withTester(new IAuthRuleTester() {
+				@Override
+				public boolean matchesOutput(RuleTestRequest response) {
+					return response.resource instanceof Binary binary && bytesOfOwnImage(binary, patient, request);
+				}
+			});
+		}
 		if (scope.allows(Permission.READ) && scope.coversType("Consent")) {
 			rules.allow(name + " summary").operation().named("$image-consent-summary").onInstance(patient)
 					.andAllowAllResponses();
@@ -201,6 +220,14 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 			rules.allow(name + " everything").operation().named("$everything").onInstance(patient)
 					.andRequireExplicitResponseAuthorization();
 		}
+	}
+
+	/** Bytes that belong to an image (not merely named by one) whose images are all the patient's. */
+	private boolean bytesOfOwnImage(Binary binary, IdType patient, RequestDetails request) {
+		ImageOfBinary.Images images = imageOfBinary.found(binary, request);
+		String subject = patient.toUnqualifiedVersionless().getValue();
+		return images.ownedByAnImage() && !images.images().isEmpty() && images.images().stream()
+				.allMatch(media -> subject.equals(media.getSubject().getReferenceElement().toUnqualifiedVersionless().getValue()));
 	}
 
 	private static void forEachPermission(IAuthRuleBuilder rules, SmartScope scope, String name,

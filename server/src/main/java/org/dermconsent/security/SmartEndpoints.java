@@ -21,7 +21,8 @@ public class SmartEndpoints {
 	 */
 	static final List<String> AUTH_METHODS = List.of("client_secret_basic", "client_secret_post");
 	static final List<String> SCOPES = List.of("openid", "fhirUser", "launch/patient",
-			"patient/*.rs", "patient/Media.rs", "patient/Consent.cruds", "patient/AuditEvent.rs",
+			"patient/*.rs", "patient/Media.rs", "patient/Binary.r", "patient/Consent.cruds", "patient/QuestionnaireResponse.cr",
+			"patient/AuditEvent.rs",
 			"user/*.rs", "user/Consent.cruds", "user/Media.cruds", "system/*.rs", "system/Media.rs",
 			"patient/*.read", "user/*.read", "system/*.read");
 	static final List<String> CAPABILITIES = List.of("launch-standalone", "client-public", "client-confidential-symmetric",

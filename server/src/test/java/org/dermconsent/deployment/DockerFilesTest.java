@@ -105,9 +105,13 @@ class DockerFilesTest {
 		assertThat(patientApp.path("directAccessGrantsEnabled").asBoolean()).isFalse();
 		assertThat(patientApp.path("implicitFlowEnabled").asBoolean()).isFalse();
 		assertThat(strings(patientApp.path("redirectUris"))).isNotEmpty()
-				.allSatisfy(uri -> assertThat(uri).doesNotContain("*"));
+				.allSatisfy(uri -> assertThat(uri).doesNotContain("*"))
+				// the served patient app: README "For patients: the app", and PatientAppKeycloakIT's fixed port
+				.contains("http://127.0.0.1:8080/patient-app/", "http://localhost:8080/patient-app/",
+						"http://127.0.0.1:18080/patient-app/");
 		assertThat(strings(patientApp.path("optionalClientScopes")))
-				.contains("launch/patient", "fhirUser", "patient/Media.rs", "patient/Consent.cruds", "patient/AuditEvent.rs");
+				.contains("launch/patient", "fhirUser", "patient/Media.rs", "patient/Consent.cruds", "patient/AuditEvent.rs",
+						"patient/Binary.r", "patient/QuestionnaireResponse.cr");
 		assertThat(patientApp.path("protocolMappers")).anySatisfy(mapper -> {
 			assertThat(mapper.path("config").path("user.attribute").asText()).isEqualTo("patient");
 			assertThat(mapper.path("config").path("claim.name").asText()).isEqualTo("patient");
