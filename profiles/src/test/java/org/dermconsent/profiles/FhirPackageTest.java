@@ -171,7 +171,7 @@ class FhirPackageTest {
           "NamingSystem-anonymous-subject.json", "NamingSystem-client-id.json", "NamingSystem-token-subject.json",
           "NamingSystem-resource-reference.json");
       assertThat(npm.listResources("CodeSystem")).contains("CodeSystem-audit.json");
-      assertThat(npm.listResources("SearchParameter")).hasSize(8);
+      assertThat(npm.listResources("SearchParameter")).hasSize(9);
       assertThat(npm.listResources("OperationDefinition")).containsExactlyInAnyOrder(
           "OperationDefinition-consent-decision.json", "OperationDefinition-image-consent-summary.json",
           "OperationDefinition-deidentify.json", "OperationDefinition-extract.json",
