@@ -67,7 +67,7 @@ public class ConsentRequestWrites {
 		}
 		Task before = (Task) previous;
 		mustBeRequester(before, request);
-		if (!isRequest || !isCancellation(before, (Task) resource)) {
+		if (!isRequest || !(isCancellation(before, (Task) resource) || isResubmission(before, (Task) resource))) {
 			throw new UnprocessableEntityException("A consent request is answered with Task/$respond; its requester may only"
 					+ " withdraw it (status cancelled, nothing else changed) while it is requested");
 		}
@@ -95,6 +95,11 @@ public class ConsentRequestWrites {
 			return false;
 		}
 		return whatItAsks(before).equalsDeep(whatItAsks(after));
+	}
+
+	/** The request sent again as it is (an idempotent PUT): nothing changes. */
+	private static boolean isResubmission(Task before, Task after) {
+		return before.getStatus() == after.getStatus() && whatItAsks(before).equalsDeep(whatItAsks(after));
 	}
 
 	private static Task whatItAsks(Task task) {
