@@ -107,9 +107,24 @@ public final class PurposeResolver {
         return Set.of();
     }
 
-    /** True if DermConsent understands this consent purpose (it covers at least one use). */
+    /**
+     * True if DermConsent understands this consent purpose: it covers at least one use, or it is
+     * {@link #RECONTACT}, which covers none.
+     */
     public static boolean isRecognised(PurposeCode purpose) {
-        return !coveredBy(purpose).isEmpty();
+        return !coveredBy(purpose).isEmpty() || isRecontact(purpose);
+    }
+
+    /**
+     * The image-use code for being asked (consent requests). It is not a use of images: a deny naming
+     * it says "do not ask me" and must not be read as an unknown code denying every use.
+     */
+    public static final String RECONTACT = "recontact";
+
+    /** True for {@link #RECONTACT}, bare or in the image-use system. */
+    public static boolean isRecontact(PurposeCode purpose) {
+        return purpose != null && RECONTACT.equals(purpose.code())
+                && (purpose.system() == null || purpose.system().equals(ImageUse.SYSTEM));
     }
 
     private static Set<ImageUse> subsumedBy(ImageUse parent) {

@@ -272,6 +272,17 @@ class ConsentDeciderTest {
                 request(RESEARCH), "Consent/29", P0_0);
         permit("unknown purpose in a deny does not withdraw clinical-care", unknownDeny, image(ID), request(CLINICAL_CARE),
                 null, null);
+        // "do not ask me" is about consent requests, not images: it withdraws no grant
+        List<ImageConsent> noRecontact = List.of(active("Consent/32", optIn(SECONDARY,
+                Provision.deny().withPurposes(PurposeCode.of(ImageUse.SYSTEM, PurposeResolver.RECONTACT)))));
+        permit("a deny of recontact leaves a sibling permit standing", noRecontact, image(ID), request(RESEARCH),
+                "Consent/32", P0);
+        deny("a deny of recontact grants nothing itself", noRecontact, image(ID), request(CARE_TEAM_SHARING),
+                "Consent/32", ROOT);
+        List<ImageConsent> nestedRecontact = List.of(active("Consent/33", optIn(
+                SECONDARY.withChildren(Provision.deny().withPurposes(PurposeCode.bare(PurposeResolver.RECONTACT))))));
+        permit("a deny of recontact nested in a permit carves nothing out", nestedRecontact, image(ID), request(EDUCATION),
+                "Consent/33", P0);
         List<ImageConsent> noProvision = List.of(active("Consent/30", null));
         deny("consent without provisions: everything but clinical-care denied", noProvision, image(DEID),
                 request(AI_TRAINING), null, null);

@@ -39,7 +39,8 @@ class ConsentQuestionnaireTest {
     CodeSystem identifiabilities = terminology("CodeSystem-identifiability.json");
     List<QuestionnaireItemComponent> expected = new ArrayList<>();
     for (ConceptDefinitionComponent use : flatten(uses.getConcept())) {
-      if (use.getCode().equals("clinical-care") || use.hasConcept()) {
+      // recontact is about being asked, not a use of images: no image-use question asks about it
+      if (use.getCode().equals("clinical-care") || use.getCode().equals("recontact") || use.hasConcept()) {
         continue;
       }
       for (ConceptDefinitionComponent identifiability : identifiabilities.getConcept()) {

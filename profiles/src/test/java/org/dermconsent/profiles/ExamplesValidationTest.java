@@ -27,7 +27,8 @@ import org.junit.jupiter.api.TestFactory;
 class ExamplesValidationTest {
 
   private static final List<String> OUR_PROFILES =
-      List.of(BASE + "/StructureDefinition/derm-media", BASE + "/StructureDefinition/derm-image-consent");
+      List.of(BASE + "/StructureDefinition/derm-media", BASE + "/StructureDefinition/derm-image-consent",
+          BASE + "/StructureDefinition/derm-consent-request");
 
   @TestFactory
   Stream<DynamicTest> validExamplesHaveNoErrors() {
@@ -46,6 +47,7 @@ class ExamplesValidationTest {
         .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     assertThat(examplesPerProfile.get(OUR_PROFILES.get(0))).as("derm-media examples").isGreaterThanOrEqualTo(3);
     assertThat(examplesPerProfile.get(OUR_PROFILES.get(1))).as("derm-image-consent examples").isGreaterThanOrEqualTo(1);
+    assertThat(examplesPerProfile.get(OUR_PROFILES.get(2))).as("derm-consent-request examples").isGreaterThanOrEqualTo(1);
   }
 
   @TestFactory

@@ -88,6 +88,7 @@ class FhirPackageTest {
     assertThat(entries.keySet()).contains(
         "package/StructureDefinition-derm-image-consent.json",
         "package/StructureDefinition-derm-media.json",
+        "package/StructureDefinition-derm-consent-request.json",
         "package/StructureDefinition-derived-from-media.json",
         "package/StructureDefinition-fitzpatrick-skin-type.json",
         "package/StructureDefinition-lesion-identifier.json",
@@ -115,7 +116,7 @@ class FhirPackageTest {
   void everyStructureDefinitionHasASnapshot() {
     List<String> structureDefinitions = entries.keySet().stream()
         .filter(name -> name.startsWith("package/StructureDefinition-")).toList();
-    assertThat(structureDefinitions).hasSize(8);
+    assertThat(structureDefinitions).hasSize(9);
     for (String name : structureDefinitions) {
       StructureDefinition sd = structureDefinition(name);
       assertThat(sd.getSnapshot().getElement()).as("snapshot of %s", name).isNotEmpty();
@@ -165,15 +166,16 @@ class FhirPackageTest {
       assertThat(npm.name()).isEqualTo("dermconsent.fhir");
       assertThat(npm.version()).isEqualTo("0.1.0");
       assertThat(npm.fhirVersion()).isEqualTo("4.0.1");
-      assertThat(npm.listResources("StructureDefinition")).hasSize(8);
+      assertThat(npm.listResources("StructureDefinition")).hasSize(9);
       assertThat(npm.listResources("NamingSystem")).containsExactlyInAnyOrder("NamingSystem-patient-pseudonym.json",
           "NamingSystem-anonymous-subject.json", "NamingSystem-client-id.json", "NamingSystem-token-subject.json",
           "NamingSystem-resource-reference.json");
       assertThat(npm.listResources("CodeSystem")).contains("CodeSystem-audit.json");
-      assertThat(npm.listResources("SearchParameter")).hasSize(8);
+      assertThat(npm.listResources("SearchParameter")).hasSize(9);
       assertThat(npm.listResources("OperationDefinition")).containsExactlyInAnyOrder(
           "OperationDefinition-consent-decision.json", "OperationDefinition-image-consent-summary.json",
-          "OperationDefinition-deidentify.json", "OperationDefinition-extract.json");
+          "OperationDefinition-deidentify.json", "OperationDefinition-extract.json",
+          "OperationDefinition-respond.json");
       // what a validator loaded with R4 core lacks: v3-ActReason's MLTRAINING (R4 core has a 2018 copy)
       assertThat(npm.listResources("CodeSystem")).contains("CodeSystem-v3-ActReason-fragment.json");
       assertThat(npm.getFolders()).containsKey("example");

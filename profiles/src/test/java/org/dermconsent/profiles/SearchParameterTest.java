@@ -37,7 +37,7 @@ class SearchParameterTest {
   @Test
   void theExpectedParametersExist() {
     assertThat(BY_CODE).containsOnlyKeys("image-type", "fitzpatrick-skin-type", "lesion-identifier",
-        "identifying-feature", "derived-from", "identifiability", "derm-purpose", "derm-permit-purpose");
+        "identifying-feature", "derived-from", "identifiability", "derm-purpose", "derm-permit-purpose", "for");
     BY_CODE.values().forEach(sp -> {
       assertThat(sp.getUrl()).isEqualTo(BASE + "/SearchParameter/" + sp.getIdElement().getIdPart());
       assertThat(sp.getExpression()).startsWith(sp.getBase().get(0).getCode() + ".");

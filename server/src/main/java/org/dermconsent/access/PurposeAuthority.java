@@ -28,6 +28,24 @@ public interface PurposeAuthority {
 		return Optional.empty();
 	}
 
+	/** The patient the request acts for ({@code Patient/id}, the token's patient context); none with security off. */
+	default Optional<String> patient(RequestDetails request) {
+		return Optional.empty();
+	}
+
+	/** The FHIR resource of the user ({@code fhirUser}: Patient/, Practitioner/, RelatedPerson/...); none with security off. */
+	default Optional<String> fhirUser(RequestDetails request) {
+		return Optional.empty();
+	}
+
+	/**
+	 * Whether the request is a clinician's acting for patients at large: a user (fhirUser a Practitioner or
+	 * PractitionerRole) whose token may create any patient's Consents. False with security off.
+	 */
+	default boolean actsForPatients(RequestDetails request) {
+		return false;
+	}
+
 	PurposeAuthority OPEN = new PurposeAuthority() {
 		@Override
 		public Set<ImageUse> allowedPurposes(RequestDetails request) {

@@ -38,7 +38,8 @@ public class RequestPurpose {
 	public void resolve(RequestDetails request) {
 		if (request.getRestOperationType() == RestOperationTypeEnum.METADATA) {
 			// the capability statement is public and discloses no image
-			request.getUserData().put(USER_DATA_KEY, new Context(ImageUse.CLINICAL_CARE, Set.of(), Optional.empty(), Optional.empty()));
+			request.getUserData().put(USER_DATA_KEY, new Context(ImageUse.CLINICAL_CARE, Set.of(), Optional.empty(), Optional.empty(),
+					Agency.NONE));
 			return;
 		}
 		String header = request.getHeader(HEADER);
@@ -62,7 +63,8 @@ public class RequestPurpose {
 			}
 		}
 		request.getUserData().put(USER_DATA_KEY, new Context(purpose, authority.actors(request),
-				authority.client(request), authority.user(request)));
+				authority.client(request), authority.user(request), new Agency(authority.patient(request),
+						authority.fhirUser(request), authority.actsForPatients(request))));
 	}
 
 	/** The purpose of a request that passed {@link #resolve} (batch entries share their bundle's). */
@@ -86,6 +88,11 @@ public class RequestPurpose {
 		return context(request).user();
 	}
 
+	/** For whom the request's user acts: see {@link Agency}. */
+	public static Agency agency(RequestDetails request) {
+		return context(request).agency();
+	}
+
 	private static Context context(RequestDetails request) {
 		Object context = request.getUserData().get(USER_DATA_KEY);
 		if (context == null) {
@@ -99,5 +106,16 @@ public class RequestPurpose {
 		return purposes.stream().map(ImageUse::code).sorted().toList().toString();
 	}
 
-	private record Context(ImageUse purpose, Set<String> actors, Optional<String> client, Optional<String> user) {}
+	private record Context(ImageUse purpose, Set<String> actors, Optional<String> client, Optional<String> user,
+			Agency agency) {}
+
+	/**
+	 * Whose records the request's user acts on, as the token says: the patient in context
+	 * ({@code Patient/id}), the user's own FHIR resource ({@code fhirUser}), and whether the user is a
+	 * clinician acting for patients at large (see {@link PurposeAuthority#actsForPatients}). With
+	 * security off, none of them: one anonymous client.
+	 */
+	public record Agency(Optional<String> patient, Optional<String> fhirUser, boolean actsForPatients) {
+		static final Agency NONE = new Agency(Optional.empty(), Optional.empty(), false);
+	}
 }

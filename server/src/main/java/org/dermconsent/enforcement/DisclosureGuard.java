@@ -9,6 +9,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 
 import java.util.Optional;
+import org.dermconsent.vocabulary.ConsentRequests;
 import org.dermconsent.vocabulary.WithdrawalNotices;
 import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Task;
@@ -17,7 +18,8 @@ import org.hl7.fhir.r4.model.Task;
  * The first step of the disclosure pipeline: may this resource leave, for this request or export
  * job? An image (and its bytes) as its patient's consent decides ({@link ImageDisclosure}), an
  * export file as its job's owner ({@link ExportFileOwnership}), a withdrawal notice, and a Subscription to
- * them, to the client they are for ({@link WithdrawalNotices}), an AuditEvent for clinical care only
+ * them, to the client they are for ({@link WithdrawalNotices}), a consent request to its requester and the
+ * patient asked ({@link ConsentRequests}), an AuditEvent for clinical care only
  * (it links images to their patient); anything else may.
  */
 public class DisclosureGuard {
@@ -39,7 +41,8 @@ public class DisclosureGuard {
 		}
 		ImageUse purpose = RequestPurpose.of(request);
 		return new Check(images.check(RequestPurpose.access(request), versions, request),
-				exportFiles.forRequester(purpose, RequestPurpose.client(request)), RequestPurpose.client(request), purpose);
+				exportFiles.forRequester(purpose, RequestPurpose.client(request)), RequestPurpose.client(request), purpose,
+				RequestPurpose.agency(request));
 	}
 
 	/** For what an export job writes to its files: the current versions, for the access the job was started with. */
@@ -48,24 +51,29 @@ public class DisclosureGuard {
 			return Check.NOTHING_DENIED;
 		}
 		return new Check(images.check(job.now(), ImageDisclosure.Versions.CURRENT),
-				exportFiles.forRequester(job.purpose(), job.client()), job.client(), job.purpose());
+				exportFiles.forRequester(job.purpose(), job.client()), job.client(), job.purpose(), NO_AGENCY);
 	}
+
+	/** An export job acts for no patient: it sees consent requests only as their requester. */
+	private static final RequestPurpose.Agency NO_AGENCY = new RequestPurpose.Agency(Optional.empty(), Optional.empty(), false);
 
 	/** The guard's answers for one request or job: each patient's consents and each job are looked up once. */
 	public static class Check {
-		static final Check NOTHING_DENIED = new Check(null, null, Optional.empty(), ImageUse.CLINICAL_CARE);
+		static final Check NOTHING_DENIED = new Check(null, null, Optional.empty(), ImageUse.CLINICAL_CARE, NO_AGENCY);
 
 		private final ImageDisclosure.Check images;
 		private final ExportFileOwnership.Owners exportFiles;
 		private final Optional<String> client;
 		private final ImageUse purpose;
+		private final RequestPurpose.Agency agency;
 
 		private Check(ImageDisclosure.Check images, ExportFileOwnership.Owners exportFiles, Optional<String> client,
-				ImageUse purpose) {
+				ImageUse purpose, RequestPurpose.Agency agency) {
 			this.images = images;
 			this.exportFiles = exportFiles;
 			this.client = client;
 			this.purpose = purpose;
+			this.agency = agency;
 		}
 
 		/** Why {@code resource} may not leave; empty if it may. */
@@ -77,15 +85,15 @@ public class DisclosureGuard {
 				// each names disclosed images and their patient (see SecondaryUseRefusal)
 				return Optional.of("AuditEvents are disclosed for clinical-care only");
 			}
-			if (resource instanceof AuditEvent && purpose != ImageUse.CLINICAL_CARE) {
-				// each names disclosed images and their patient (see SecondaryUseRefusal)
-				return Optional.of("AuditEvents are disclosed for clinical-care only");
-			}
 			if (!exportFiles.mayAccess(resource)) {
 				return Optional.of("This export file belongs to the client and purpose that started its export");
 			}
 			if (resource instanceof Task task && !WithdrawalNotices.mayAccess(task, client)) {
 				return Optional.of("This withdrawal notice is for another client");
+			}
+			if (resource instanceof Task task
+					&& !ConsentRequests.mayAccess(task, client, agency.patient(), agency.actsForPatients())) {
+				return Optional.of("This consent request is another client's");
 			}
 			if (resource instanceof Subscription subscription && !WithdrawalNotices.mayAccess(subscription, client)) {
 				return Optional.of("This Subscription is another client's");

@@ -31,9 +31,9 @@ public class FhirEndpointConfig {
 	/** The request log's logger: one line per request, including refused ones. */
 	public static final String REQUEST_LOG = "dermconsent.access";
 
-	/** The resource types DermConsent serves (Task also backs HAPI's $merge); other R4 types are not stored. */
+	/** The resource types DermConsent serves (Task also backs HAPI's $merge and holds consent requests; RelatedPerson names guardians); other R4 types are not stored. */
 	static final List<String> SUPPORTED_RESOURCE_TYPES = List.of(
-			"Patient", "Practitioner", "PractitionerRole", "Organization", "Device", "Group",
+			"Patient", "Practitioner", "PractitionerRole", "RelatedPerson", "Organization", "Device", "Group",
 			"Media", "Binary", "Consent", "Provenance", "AuditEvent",
 			"Questionnaire", "QuestionnaireResponse",
 			"CodeSystem", "ValueSet", "ConceptMap", "NamingSystem",

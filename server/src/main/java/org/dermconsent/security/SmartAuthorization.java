@@ -23,6 +23,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Task;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -61,7 +62,7 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 	 */
 	static final Set<String> REACHABLE_OPERATIONS = Set.of("expand", "lookup", "validate-code", "subsumes", "translate",
 			"validate", "deidentify", "consent-decision", "image-consent-summary", "everything", "export", "export-poll-status",
-			"extract");
+			"extract", "respond");
 	private static final Set<RestOperationTypeEnum> WRITES = EnumSet.of(RestOperationTypeEnum.CREATE,
 			RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE);
 
@@ -83,6 +84,7 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 		ruleList.add(new ConditionalMatchRule(token.get()));
 		ruleList.add(new InstanceValidationRule());
 		ruleList.add(new ConsentCaptureRule(token.get()));
+		ruleList.add(new PatientConsentRequestRule(token.get()));
 		IAuthRuleBuilder rules = new RuleBuilder();
 		conformanceForEveryone(rules);
 		rules.allow("transactions and batches, entry by entry").transaction().withAnyOperation().andApplyNormalRules();
@@ -138,6 +140,9 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 		if (scope.allows(Permission.CREATE) && scope.coversType("Media")) {
 			rules.allow(name + " de-identify").operation().named("$deidentify").onInstancesOfType(Media.class)
 					.andAllowAllResponses();
+		}
+		if (scope.context() == Context.USER) {
+			respond(rules, scope, name);
 		}
 		if (scope.allows(Permission.READ)) {
 			if (scope.coversType("Media")) {
@@ -219,6 +224,18 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 		if (scope.allows(Permission.READ) && scope.coversType("Patient")) {
 			rules.allow(name + " everything").operation().named("$everything").onInstance(patient)
 					.andRequireExplicitResponseAuthorization();
+		}
+		respond(rules, scope, name);
+	}
+
+	/**
+	 * Answering a consent request writes a Consent: it needs a scope that may create Consents. Whether
+	 * this token may answer this request (its patient, their guardian, a clinician acting for them) the
+	 * operation decides, from the request itself; it answers with the request, which the token may then read.
+	 */
+	private static void respond(IAuthRuleBuilder rules, SmartScope scope, String name) {
+		if (scope.allows(Permission.CREATE) && scope.coversType("Consent")) {
+			rules.allow(name + " respond").operation().named("$respond").onInstancesOfType(Task.class).andAllowAllResponses();
 		}
 	}
 

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * scopes grant nothing).
  */
 public record SmartToken(Set<SmartScope> scopes, Optional<String> patient, List<String> purposes, String clientId,
-		String subject) {
+		String subject, Optional<String> fhirUser) {
 
 	public static final String PATIENT_CLAIM = "patient";
 	public static final String FHIR_USER_CLAIM = "fhirUser";
@@ -51,7 +51,16 @@ public record SmartToken(Set<SmartScope> scopes, Optional<String> patient, List<
 				patient,
 				purposes == null ? List.of() : List.copyOf(purposes),
 				client,
-				jwt.getSubject());
+				jwt.getSubject(),
+				relativeFhirUser(fhirUser));
+	}
+
+	private static final Pattern FHIR_USER = Pattern.compile("^(?:.*/)?([A-Z][A-Za-z]+/[A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]*)?$");
+
+	/** {@code fhirUser} as a relative reference ({@code Type/id}), if it is one. */
+	private static Optional<String> relativeFhirUser(String fhirUser) {
+		Matcher matcher = FHIR_USER.matcher(fhirUser == null ? "" : fhirUser.trim());
+		return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
 	}
 
 	/** The token of the request being served on this thread, if any. */

@@ -43,6 +43,26 @@ public class TokenPurposeAuthority implements PurposeAuthority {
 	}
 
 	@Override
+	public Optional<String> patient(RequestDetails request) {
+		return SmartToken.current().flatMap(SmartToken::patient).map(id -> "Patient/" + id);
+	}
+
+	@Override
+	public Optional<String> fhirUser(RequestDetails request) {
+		return SmartToken.current().flatMap(SmartToken::fhirUser);
+	}
+
+	/** A practitioner's token (no patient in context) with a user scope that may create Consents. */
+	@Override
+	public boolean actsForPatients(RequestDetails request) {
+		return SmartToken.current().filter(token -> token.patient().isEmpty()
+				&& token.fhirUser().filter(user -> user.startsWith("Practitioner/") || user.startsWith("PractitionerRole/")).isPresent()
+				&& token.scopes().stream().anyMatch(scope -> scope.context() == SmartScope.Context.USER
+						&& scope.coversType("Consent") && scope.allows(SmartScope.Permission.CREATE)))
+				.isPresent();
+	}
+
+	@Override
 	public Set<String> actors(RequestDetails request) {
 		return SmartToken.current().flatMap(SmartToken::clientReference).map(Set::of).orElse(Set.of());
 	}

@@ -4,6 +4,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Media;
+import org.hl7.fhir.r4.model.Task;
 
 import java.util.Optional;
 
@@ -13,6 +14,7 @@ public final class DermProfiles {
 	public static final String BASE = "https://dermconsent.org/fhir";
 	public static final String DERM_IMAGE_CONSENT = BASE + "/StructureDefinition/derm-image-consent";
 	public static final String DERM_MEDIA = BASE + "/StructureDefinition/derm-media";
+	public static final String DERM_CONSENT_REQUEST = BASE + "/StructureDefinition/derm-consent-request";
 	public static final String CONSENT_CATEGORY_SYSTEM = BASE + "/CodeSystem/consent-category";
 	public static final String DERM_IMAGE_USE = "derm-image-use";
 
@@ -21,7 +23,8 @@ public final class DermProfiles {
 	/**
 	 * A Consent about skin image use (by its category) or claiming the profile must be a
 	 * derm-image-consent; a Media must be a derm-media when it says so. Other consents are ordinary
-	 * R4 and are not ours to judge.
+	 * R4 and are not ours to judge. A consent request (by its code, or claiming the profile) must be a
+	 * derm-consent-request.
 	 */
 	public static Optional<String> requiredProfile(IBaseResource resource) {
 		if (resource instanceof Consent consent && (isDermImageConsent(consent) || claims(consent, DERM_IMAGE_CONSENT))) {
@@ -29,6 +32,9 @@ public final class DermProfiles {
 		}
 		if (resource instanceof Media media && claims(media, DERM_MEDIA)) {
 			return Optional.of(DERM_MEDIA);
+		}
+		if (resource instanceof Task task && (ConsentRequests.isConsentRequest(task) || claims(task, DERM_CONSENT_REQUEST))) {
+			return Optional.of(DERM_CONSENT_REQUEST);
 		}
 		return Optional.empty();
 	}

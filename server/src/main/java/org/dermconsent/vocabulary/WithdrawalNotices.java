@@ -57,12 +57,11 @@ public final class WithdrawalNotices {
 
 	/**
 	 * Whether a request by {@code client} may see or change {@code subscription} (its endpoint and
-	 * headers are the client's): only if its criteria are a Task search naming the client as owner. A request that names no
+	 * headers are the client's): only if its criteria select the client's own Tasks ({@link ClientTaskSubscriptions}). A request that names no
 	 * client (security off) may.
 	 */
 	public static boolean mayAccess(Subscription subscription, Optional<String> client) {
-		return client.isEmpty() || taskCriteria(subscription).map(parameters -> parameters.get("owner"))
-				.filter(ownerFor(client.get())::equals).isPresent();
+		return client.isEmpty() || ClientTaskSubscriptions.subscriber(subscription).filter(ownerFor(client.get())::equals).isPresent();
 	}
 
 	/**

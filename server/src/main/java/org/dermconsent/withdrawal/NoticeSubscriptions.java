@@ -1,5 +1,7 @@
 package org.dermconsent.withdrawal;
 
+import org.dermconsent.vocabulary.ClientTaskSubscriptions;
+import org.dermconsent.vocabulary.ConsentRequests;
 import org.dermconsent.vocabulary.WithdrawalNotices;
 
 import ca.uhn.fhir.interceptor.api.Hook;
@@ -12,15 +14,15 @@ import org.dermconsent.access.RequestPurpose;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Subscription;
 
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Subscriptions are for withdrawal notices only. HAPI delivers whatever matches a Subscription's
- * criteria to its endpoint, past the disclosure pipeline: a Subscription on {@code Media?} would send
- * every image out unjudged and unaudited. So a Subscription must be a rest-hook on exactly
- * {@code Task?code=<task-type>|withdrawal-notice&owner=Device/<client>}, and with security on the owner
- * must be the requesting client; anything else is 422.
+ * Subscriptions are for a client's withdrawal notices and consent requests only. HAPI delivers whatever
+ * matches a Subscription's criteria to its endpoint, past the disclosure pipeline: a Subscription on
+ * {@code Media?} would send every image out unjudged and unaudited. So a Subscription must be a rest-hook
+ * on exactly {@code Task?code=<task-type>|withdrawal-notice&owner=Device/<client>} or
+ * {@code Task?code=<task-type>|consent-request&requester=Device/<client>} ({@link ClientTaskSubscriptions}),
+ * and with security on the client must be the requesting one; anything else is 422.
  */
 @Interceptor
 public class NoticeSubscriptions {
@@ -51,15 +53,11 @@ public class NoticeSubscriptions {
 		if (subscription.getChannel().getType() != Subscription.SubscriptionChannelType.RESTHOOK) {
 			throw new UnprocessableEntityException("Only rest-hook Subscriptions are supported");
 		}
-		Map<String, String> parameters = WithdrawalNotices.taskCriteria(subscription).orElseThrow(NoticeSubscriptions::refused);
-		String owner = parameters.get("owner");
-		if (parameters.size() != 2 || !WithdrawalNotices.NOTICE_CODE.equals(parameters.get("code")) || owner == null || !owner.startsWith("Device/")) {
-			throw refused();
-		}
+		String subscriber = ClientTaskSubscriptions.subscriber(subscription).orElseThrow(NoticeSubscriptions::refused);
 		Optional<String> client = request == null ? Optional.empty() : clientOf(request);
-		if (client.isPresent() && !owner.equals(WithdrawalNotices.ownerFor(client.get()))) {
-			throw new UnprocessableEntityException("A client may subscribe to its own withdrawal notices only (owner=Device/"
-					+ client.get() + ")");
+		if (client.isPresent() && !subscriber.equals(WithdrawalNotices.ownerFor(client.get()))) {
+			throw new UnprocessableEntityException("A client may subscribe to its own withdrawal notices and consent requests"
+					+ " only (Device/" + client.get() + ")");
 		}
 	}
 
@@ -72,7 +70,8 @@ public class NoticeSubscriptions {
 	}
 
 	private static UnprocessableEntityException refused() {
-		return new UnprocessableEntityException("Subscriptions are for withdrawal notices: criteria must be Task?code="
-				+ WithdrawalNotices.NOTICE_CODE + "&owner=Device/<client id>");
+		return new UnprocessableEntityException("Subscriptions are for a client's withdrawal notices and consent requests:"
+				+ " criteria must be Task?code=" + WithdrawalNotices.NOTICE_CODE + "&owner=Device/<client id> or Task?code="
+				+ ConsentRequests.REQUEST_CODE + "&requester=Device/<client id>");
 	}
 }

@@ -38,6 +38,8 @@ class SecuredCapabilityStatementTest extends FhirApi {
 		}
 		assertThat(statement.getList("rest[0].resource.find { it.type == 'Patient' }.operation.name", String.class))
 				.contains("everything", "image-consent-summary", "validate");
+		assertThat(statement.getList("rest[0].resource.find { it.type == 'Task' }.operation.name", String.class))
+				.contains("respond");
 		as(admin).get("/$get-resource-counts").then().statusCode(403);
 	}
 

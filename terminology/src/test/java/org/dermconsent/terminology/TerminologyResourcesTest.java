@@ -135,18 +135,19 @@ class TerminologyResourcesTest {
     CodeSystem imageUse = codeSystem("image-use");
     assertThat(imageUse.getHierarchyMeaning()).isEqualTo(CodeSystem.CodeSystemHierarchyMeaning.ISA);
     assertThat(imageUse.getConcept()).extracting(ConceptDefinitionComponent::getCode)
-        .containsExactly("clinical-care", "care-team-sharing", "secondary-use");
+        .containsExactly("clinical-care", "care-team-sharing", "secondary-use", "recontact");
     ConceptDefinitionComponent secondaryUse = imageUse.getConcept().get(2);
     assertThat(secondaryUse.getConcept()).extracting(ConceptDefinitionComponent::getCode)
         .containsExactlyInAnyOrder("education", "publication", "conference", "ai-training", "research");
     assertThat(secondaryUse.getConcept()).allSatisfy(child -> assertThat(child.getConcept()).isEmpty());
-    assertThat(imageUse.getCount()).isEqualTo(8);
+    assertThat(imageUse.getConcept().get(3).getConcept()).as("recontact is no grouping").isEmpty();
+    assertThat(imageUse.getCount()).isEqualTo(9);
   }
 
   @Test
   void everyImageUseHasAnImplementerDefinitionAndAPatientFriendlyDesignation() {
     List<ConceptDefinitionComponent> all = flatten(codeSystem("image-use").getConcept());
-    assertThat(all).hasSize(8).allSatisfy(concept -> {
+    assertThat(all).hasSize(9).allSatisfy(concept -> {
       assertThat(concept.getDefinition()).as("definition of %s", concept.getCode()).isNotBlank();
       assertThat(concept.getDesignation())
           .as("patient-friendly designation of %s", concept.getCode())
@@ -232,6 +233,7 @@ class TerminologyResourcesTest {
     assertUnmatched(targetBySource.get("publication"), "HRESCH");
     assertUnmatched(targetBySource.get("conference"), "TRAIN");
     assertUnmatched(targetBySource.get("secondary-use"), "children");
+    assertUnmatched(targetBySource.get("recontact"), "Not a purpose of use of images");
   }
 
   @TestFactory

@@ -34,11 +34,16 @@ public class GrantIndexConfig {
 		return schedule;
 	}
 
+	/** The one per-patient serialization of consent writes, also for features that write consents (consent requests). */
+	@Bean
+	public PatientWriteLock patientWriteLock(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+		return new PatientWriteLock(entityManagerFactory, isPostgres(dataSource));
+	}
+
 	@Bean
 	public GrantIndex grantIndex(DaoRegistry daoRegistry, ImageConsentDecisions decisions, GrantRefreshSchedule schedule,
-			IInterceptorService storageInterceptors, EntityManagerFactory entityManagerFactory, DataSource dataSource,
-			ObjectProvider<GrantLossListener> lossListeners) {
-		PatientWriteLock patientLock = new PatientWriteLock(entityManagerFactory, isPostgres(dataSource));
+			IInterceptorService storageInterceptors, EntityManagerFactory entityManagerFactory,
+			ObjectProvider<GrantLossListener> lossListeners, PatientWriteLock patientLock) {
 		GrantIndex index = new GrantIndex(daoRegistry, decisions, schedule, patientLock, lossListeners.orderedStream().toList());
 		storageInterceptors.registerInterceptor(new GrantIndexMaintainer(index, entityManagerFactory, patientLock));
 		return index;
