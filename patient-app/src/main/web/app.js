@@ -8,6 +8,7 @@ const QUESTIONNAIRE = "https://dermconsent.org/fhir/Questionnaire/derm-image-con
 const PATIENT_FRIENDLY = "patient-friendly";
 const CLIENT_ID_SYSTEM = "https://dermconsent.org/fhir/NamingSystem/client-id";
 const IDENTIFIABILITIES = ["identifiable", "deidentified"];
+const TASK_TYPE = "https://dermconsent.org/fhir/CodeSystem/task-type";
 const PATIENT_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 const $ = selector => document.querySelector(selector);
@@ -67,9 +68,7 @@ async function show(id) {
   $("#who").textContent = server.demo ? `Showing patient ${id} (demo mode)` : `Signed in as patient ${id}`;
   setStatus("Loading your photos and choices...");
   await loadTerms();
-  // Open requests (DESIGN 11) do not exist on the server yet: the section says so and shows nothing
-  // else; when they do, their loader joins these (the section is #requests).
-  await Promise.all([loadImages(), loadChoicesAndForm(), loadAudit()]);
+  await Promise.all([loadImages(), loadChoicesAndForm(), loadAudit(), loadRequests()]);
   setStatus("Up to date.");
 }
 
@@ -346,6 +345,107 @@ async function record(items, button, section, done) {
     sectionError(section, new Error(`Your choices were not saved: ${e.message}`));
   } finally {
     button.disabled = false;
+  }
+}
+
+// ---- Open requests (consent requests addressed to the patient) ----
+
+async function loadRequests() {
+  const list = $("#requests .requests");
+  list.replaceChildren();
+  sectionError("requests", null);
+  try {
+    const bundle = await server.json(`Task?for=${encodeURIComponent("Patient/" + patientId)}`
+      + `&code=${encodeURIComponent(TASK_TYPE + "|consent-request")}&status=requested&_count=50`);
+    const requests = (bundle.entry || []).map(entry => entry.resource).filter(r => r.resourceType === "Task");
+    if (requests.length === 0) {
+      list.append(element("li", { class: "empty" }, "Nobody is asking you anything right now."));
+      return;
+    }
+    for (const task of requests) {
+      list.append(await requestItem(task));
+    }
+  } catch (e) {
+    sectionError("requests", new Error(`Your open requests could not be loaded: ${e.message}`));
+  }
+}
+
+function inputOf(task, code) {
+  return (task.input || []).filter(input => ((input.type && input.type.coding) || [])
+    .some(coding => coding.system === TASK_TYPE && coding.code === code));
+}
+
+/** One request: who asks, why, for what, until when, which photos (thumbnails), and the two answers. */
+async function requestItem(task) {
+  const purpose = (inputOf(task, "purpose")[0] || {}).valueCoding || {};
+  const identifiability = ((inputOf(task, "identifiability")[0] || {}).valueCoding || {}).code;
+  const period = (inputOf(task, "period")[0] || {}).valuePeriod;
+  const images = inputOf(task, "image").map(input => input.valueReference && input.valueReference.reference).filter(Boolean);
+  const requester = (task.requester && (task.requester.display || task.requester.reference)) || "someone";
+  const use = terms.uses.get(purpose.code) || { display: purpose.code || "an unnamed use", text: "" };
+  const titleId = `request-${task.id}-title`;
+  const facts = element("dl", {},
+    element("dt", {}, "Who asks"), element("dd", {}, requester.replace(/^Device\//, "")),
+    element("dt", {}, "For"), element("dd", {}, use.display, use.text ? element("span", { class: "explain" }, use.text) : ""),
+    element("dt", {}, "Which copies"), element("dd", {}, identifiability === "deidentified"
+      ? "only copies changed so that you cannot be recognised"
+      : identifiability === "identifiable" ? "photos in which you might be recognised" : "your photos as they are"),
+    element("dt", {}, "Until"), element("dd", {}, period && period.end ? formatDate(period.end) : "no end date given"),
+    element("dt", {}, "Answer by"), element("dd", {}, task.restriction && task.restriction.period && task.restriction.period.end
+      ? formatDate(task.restriction.period.end) : "no deadline"));
+  const gallery = element("ul", { class: "gallery request-images" });
+  if (images.length === 0) {
+    gallery.append(element("li", { class: "empty" }, "All your photos, also ones taken later."));
+  } else {
+    for (const reference of images) {
+      gallery.append(await requestImage(reference));
+    }
+  }
+  const permit = element("button", { type: "button", class: "permit", "data-decision": "permit" }, "Allow");
+  const deny = element("button", { type: "button", class: "deny", "data-decision": "deny" }, "Decline");
+  const item = element("li", { class: "request", "data-task-id": task.id, "aria-labelledby": titleId },
+    element("h3", { id: titleId }, `${requester.replace(/^Device\//, "")} asks to use your photos for ${use.display.toLowerCase()}`),
+    element("p", { class: "reason" }, task.description || "(no reason given)"),
+    facts, gallery, element("div", { class: "answers" }, permit, deny),
+    element("p", { class: "request-error error", role: "alert", hidden: "" }));
+  permit.addEventListener("click", () => respond(task, "permit", item));
+  deny.addEventListener("click", () => respond(task, "deny", item));
+  return item;
+}
+
+async function requestImage(reference) {
+  const figure = element("figure", {});
+  const item = element("li", { "data-media": reference }, figure);
+  try {
+    const media = await server.json(reference);
+    const img = element("img", { alt: (media.content && media.content.title) || "Requested photo" });
+    figure.append(img);
+    img.src = await imageSource(media);
+  } catch (e) {
+    figure.append(element("p", { class: "error" }, `This photo could not be shown: ${e.message}`));
+  }
+  return item;
+}
+
+/** The patient's answer; allowing writes a new consent on the server, so the choices are reloaded. */
+async function respond(task, decision, item) {
+  const buttons = item.querySelectorAll(".answers button");
+  buttons.forEach(button => { button.disabled = true; });
+  const error = item.querySelector(".request-error");
+  error.hidden = true;
+  setStatus("Sending your answer...");
+  try {
+    await server.json(`Task/${encodeURIComponent(task.id)}/$respond`, { method: "POST",
+      body: { resourceType: "Parameters", parameter: [{ name: "decision", valueCode: decision }] } });
+    await Promise.all([loadRequests(), loadChoicesAndForm()]);
+    setStatus(decision === "permit" ? "You allowed the request. Your choices below include it."
+      : "You declined the request.");
+    $("#requests-title").setAttribute("tabindex", "-1");
+    $("#requests-title").focus();
+  } catch (e) {
+    setStatus("Your answer was not sent.");
+    showError(error, new Error(`Your answer was not sent: ${e.message}`));
+    buttons.forEach(button => { button.disabled = false; });
   }
 }
 

@@ -4,7 +4,7 @@
 /** SMART scopes the app asks for: read the patient's own record, write their consents (and the
  * questionnaire answers they come from), read the bytes of their own images. */
 export const SCOPE = "openid fhirUser launch/patient patient/Patient.rs patient/Media.rs patient/Binary.r "
-  + "patient/Consent.cruds patient/QuestionnaireResponse.cr patient/AuditEvent.rs";
+  + "patient/Consent.cruds patient/QuestionnaireResponse.cr patient/AuditEvent.rs patient/Task.rs";
 
 /** A failed request, with the server's own words (its OperationOutcome) when it gave any. */
 export class ServerError extends Error {

@@ -62,6 +62,7 @@ class PatientAppBrowserTest extends FhirApi {
 		journey.allowsAiTrainingOfDeidentifiedPhotos();
 		journey.seesWhoUsedTheirImages("a program without sign-in (demo mode)");
 		journey.withdrawsEverything();
+		journey.answersRequests(false);
 		journey.fitsAPhone();
 	}
 

@@ -109,5 +109,6 @@ class PatientAppKeycloakIT {
 		journey.allowsAiTrainingOfDeidentifiedPhotos();
 		journey.seesWhoUsedTheirImages(KeycloakServer.RESEARCH_PLATFORM);
 		journey.withdrawsEverything();
+		journey.answersRequests(true);
 	}
 }

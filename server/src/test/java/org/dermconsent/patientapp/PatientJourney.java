@@ -127,6 +127,83 @@ final class PatientJourney {
 		assertThat(researchSearch("ai-training")).isEmpty();
 	}
 
+	/**
+	 * The research client asks twice (de-identified AI training of one photo; identifiable teaching of
+	 * all); the app shows both with the reason, the requester and the photo, and the patient allows the
+	 * first and declines the second. The API then shows the answers, and (where requests name their
+	 * requester as consent actor, i.e. with security on) the allowed photo for that client only.
+	 */
+	void answersRequests(boolean permitIsForTheRequester) {
+		assertThat(researchSearch("ai-training")).isEmpty();
+		String allowed = ask("ai-training", "deidentified", patient.deidentifiedImage(),
+				"May we use this de-identified photo to train a melanoma detection program?");
+		String declined = ask("education", "identifiable", null, "May we show your photos to medical students?");
+		driver.navigate().refresh();
+		new WebDriverWait(driver, WAIT).until(ExpectedConditions.textToBe(By.id("status"), "Up to date."));
+		assertThat(driver.findElements(By.cssSelector("#requests li.request")))
+				.extracting(item -> item.getAttribute("data-task-id")).containsExactlyInAnyOrder(allowed, declined);
+		WebElement first = request(allowed);
+		assertThat(first.getText()).contains("melanoma detection program").contains("research-platform")
+				.contains("cannot be recognised");
+		assertThat(first.findElements(By.cssSelector("li[data-media]"))).extracting(image -> image.getAttribute("data-media"))
+				.containsExactly("Media/" + patient.deidentifiedImage());
+		new WebDriverWait(driver, WAIT).until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+				"const i = arguments[0].querySelector('img'); return i !== null && i.complete && i.naturalWidth > 0", request(allowed)));
+		assertThat(request(declined).getText()).contains("medical students").contains("All your photos");
+		accessible();
+		scrollTo(first);
+		shot("open-requests");
+
+		first.findElement(By.cssSelector("button[data-decision='permit']")).click();
+		new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.cssSelector("li[data-task-id='" + allowed + "']")).isEmpty());
+		assertThat(driver.findElement(By.id("status")).getText()).contains("You allowed the request");
+		request(declined).findElement(By.cssSelector("button[data-decision='deny']")).sendKeys(Keys.ENTER);
+		new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.cssSelector("li[data-task-id='" + declined + "']")).isEmpty());
+		assertThat(driver.findElement(By.id("status")).getText()).contains("You declined the request");
+		assertThat(driver.findElement(By.cssSelector("#requests .requests")).getText()).contains("Nobody is asking you anything");
+		assertThat(errors()).isEmpty();
+		shot("requests-answered");
+
+		var answer = research.get().header("X-Purpose-Of-Use", "ai-training").get("/Task/" + allowed).then().statusCode(200).extract().jsonPath();
+		assertThat(answer.getString("status")).isEqualTo("completed");
+		assertThat(answer.getString("output[0].valueReference.reference")).startsWith("Consent/");
+		assertThat(research.get().header("X-Purpose-Of-Use", "ai-training").get("/Task/" + declined)
+				.then().statusCode(200).extract().jsonPath().getString("status")).isEqualTo("rejected");
+		if (permitIsForTheRequester) {
+			assertThat(researchSearch("ai-training")).containsExactly(patient.deidentifiedImage());
+		} else {
+			// without tokens there is no requester to grant to: the permit names an actor nobody is
+			assertThat(researchSearch("ai-training")).isEmpty();
+		}
+		assertThat(researchSearch("education")).isEmpty();
+	}
+
+	private String ask(String purpose, String identifiability, String image, String reason) {
+		String taskType = "https://dermconsent.org/fhir/CodeSystem/task-type";
+		String imageInput = image == null ? "" : """
+				, {"type": {"coding": [{"system": "%s", "code": "image"}]}, "valueReference": {"reference": "Media/%s"}}"""
+				.formatted(taskType, image);
+		String body = """
+				{"resourceType": "Task", "status": "requested", "intent": "proposal",
+				 "code": {"coding": [{"system": "%1$s", "code": "consent-request"}]},
+				 "description": "%2$s",
+				 "for": {"reference": "Patient/%3$s"}, "requester": {"reference": "Device/research-platform"},
+				 "restriction": {"period": {"end": "%4$s"}},
+				 "input": [
+				  {"type": {"coding": [{"system": "%1$s", "code": "purpose"}]},
+				   "valueCoding": {"system": "https://dermconsent.org/fhir/CodeSystem/image-use", "code": "%5$s"}},
+				  {"type": {"coding": [{"system": "%1$s", "code": "identifiability"}]},
+				   "valueCoding": {"system": "https://dermconsent.org/fhir/CodeSystem/identifiability", "code": "%6$s"}}%7$s]}"""
+				.formatted(taskType, reason, patient.id(), java.time.Instant.now().plus(java.time.Duration.ofDays(30)),
+						purpose, identifiability, imageInput);
+		return research.get().header("X-Purpose-Of-Use", "ai-training").contentType("application/fhir+json").body(body)
+				.post("/Task").then().statusCode(201).extract().jsonPath().getString("id");
+	}
+
+	private WebElement request(String taskId) {
+		return driver.findElement(By.cssSelector("li[data-task-id='" + taskId + "']"));
+	}
+
 	/** On a phone-sized screen nothing needs sideways scrolling. */
 	void fitsAPhone() {
 		driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));

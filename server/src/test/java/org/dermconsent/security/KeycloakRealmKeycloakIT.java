@@ -49,7 +49,8 @@ class KeycloakRealmKeycloakIT {
 		assertThat(claims.path("client_id").asText()).isEqualTo("research-platform");
 		assertThat(claims.path("sub").asText()).isNotBlank();
 		assertThat(claims.path("exp").asLong()).isGreaterThan(claims.path("iat").asLong());
-		assertThat(KeycloakServer.scopes(claims)).contains("system/Media.rs", "system/Binary.r")
+		assertThat(KeycloakServer.scopes(claims)).contains("system/Media.rs", "system/Binary.r", "system/Task.cruds",
+						"system/Subscription.cruds")
 				.noneMatch(scope -> scope.startsWith("patient/") || scope.startsWith("user/"));
 		assertThat(strings(claims.path("purpose_of_use"))).containsExactly("ai-training", "research", "education");
 		assertThat(claims.has("patient")).isFalse();
