@@ -62,7 +62,18 @@ async function main() {
   });
 }
 
-async function show(id) {
+let showing = Promise.resolve();
+
+/**
+ * Shows a patient's record. Calls run one after another: the loaders of an earlier call (the page's
+ * default patient) must not fill the sections, or say "Up to date.", while a later one is loading.
+ */
+function show(id) {
+  showing = showing.then(() => showNow(id), () => showNow(id));
+  return showing;
+}
+
+async function showNow(id) {
   patientId = id;
   $("#error").hidden = true;
   $("#who").textContent = server.demo ? `Showing patient ${id} (demo mode)` : `Signed in as patient ${id}`;
