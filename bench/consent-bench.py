@@ -603,12 +603,18 @@ def consent_change(client, args, state):
     cand = state["change_candidates"][0]
     pid, images = cand["patient"], set(cand["images"])
     purpose = {"X-Purpose-Of-Use": PURPOSE}
-    url = search_url("cohort-1", f"&subject=Patient/{pid}")
     count_url = search_url("cohort-1", "&_summary=count")
     r = {"patient": "Patient/" + pid, "patient_kind": cand["kind"], "images": len(images)}
 
     def visible():
-        return len(set(media_ids(client.request("GET", url, headers=purpose)[0])) & images)
+        # the server refuses to search images by subject for ai-training (that would link an image to
+        # its patient), so walk the cohort's few permitted images and look for the patient's among them
+        seen, link = set(), search_url("cohort-1")
+        while link:
+            b, _ = client.request("GET", link, headers=purpose)
+            seen.update(media_ids(b))
+            link = next_link(b)
+        return len(seen & images)
 
     def poll(want_visible, t0):
         deadline = time.perf_counter() + args.change_timeout
