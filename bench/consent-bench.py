@@ -791,10 +791,14 @@ def measure_postfilter(args):
 
 def compare(args):
     """One table: DermConsent (enforced in the query) against the post-filter peer, same population."""
-    with open(args.results) as f:
-        ours = json.load(f)
-    with open(args.peer_results) as f:
-        peer = json.load(f)
+    def load(path):
+        try:
+            with open(path) as f:
+                return json.load(f)
+        except FileNotFoundError:
+            log(f"no figures in {path} (that server's steps have not run): its rows are missing")
+            return {}
+    ours, peer = load(args.results), load(args.peer_results)
     by = lambda doc, phase: {r["cohort"]: r for r in doc.get("phases", {}).get(phase, {}).get("cohorts", [])}
     dc, dcu = by(ours, "filtered"), by(ours, "unfiltered")
     pf, pfu = by(peer, "postfilter"), by(peer, "unfiltered")
