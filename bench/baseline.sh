@@ -177,5 +177,7 @@ for log in "$work"/*.log; do
   [ "$n" = 0 ] || echo "server log $(basename "$log") has $n ERROR lines" >&2
 done
 echo
-echo "post-filter peer, all figures:"; cat "$work/results-peer.json"
-echo; echo "DermConsent, all figures:"; cat "$work/results.json"
+for f in results-peer.json:"post-filter peer" results.json:DermConsent; do
+  [ -f "$work/${f%%:*}" ] && { echo; echo "${f#*:}, all figures:"; cat "$work/${f%%:*}"; }
+done
+true
