@@ -7,6 +7,9 @@
             results against the generator's expectation; in phase "filtered" also measures how fast
             a consent grant and its withdrawal become visible to search
   report    prints the comparison table and all figures as JSON
+  measure-postfilter  the post-filter peer (bench/postfilter-baseline): first page that shows a
+            permitted image, a walk through its empty pages, what it answers for totals
+  compare   DermConsent against the post-filter peer on the same population, one table
 
 Cohorts are selected with the Media tag urn:dermconsent:bench|<cohort>:
   cohort-100, cohort-10, cohort-1  ai-training is permitted for exactly round(N% of the cohort's
@@ -398,7 +401,7 @@ def generate(args):
 
     # every image arrived exactly once? (no purpose header = clinical-care, which sees every image)
     verified, verify_error = {}, None
-    for name in MEASURED:
+    for name in MEASURED if args.verify else []:
         try:
             b, _ = client.request("GET", search_url(name, "&_summary=count"), headers={"Cache-Control": "no-cache"})
             verified[name] = b.get("total")
@@ -431,7 +434,7 @@ def generate(args):
         "bundle_max_ms": round(max(latencies["images"]) * 1000, 1),
         "retried_transactions": len(retried), "retry_errors": sorted(set(retried))[:5],
         "stored_per_cohort": verified,
-        "stored_ok": all(verified[n] == state["cohorts"][n]["total"] for n in MEASURED),
+        "stored_ok": all(verified[n] == state["cohorts"][n]["total"] for n in MEASURED) if args.verify else None,
         "stored_verify_error": verify_error}}
     results["population"] = {k: v for k, v in state["cohorts"].items()}
     with open(args.state, "w") as f:
@@ -440,7 +443,7 @@ def generate(args):
     log(f"ingested {args.images} images in {images_wall:.1f} s: {args.images / images_wall:.0f} images/s"
         f" (patients and consents before them: {people_wall:.1f} s);"
         f" {len(retried)} transactions retried; stored per cohort {verified}"
-        f" -> {'OK' if results['ingest']['stored_ok'] else 'MISMATCH'}")
+        f" -> {'not verified (--no-verify)' if results['ingest']['stored_ok'] is None else 'OK' if results['ingest']['stored_ok'] else 'MISMATCH'}")
 
 
 # ---------------------------------------------------------------- measurement
@@ -600,12 +603,18 @@ def consent_change(client, args, state):
     cand = state["change_candidates"][0]
     pid, images = cand["patient"], set(cand["images"])
     purpose = {"X-Purpose-Of-Use": PURPOSE}
-    url = search_url("cohort-1", f"&subject=Patient/{pid}")
     count_url = search_url("cohort-1", "&_summary=count")
     r = {"patient": "Patient/" + pid, "patient_kind": cand["kind"], "images": len(images)}
 
     def visible():
-        return len(set(media_ids(client.request("GET", url, headers=purpose)[0])) & images)
+        # the server refuses to search images by subject for ai-training (that would link an image to
+        # its patient), so walk the cohort's few permitted images and look for the patient's among them
+        seen, link = set(), search_url("cohort-1")
+        while link:
+            b, _ = client.request("GET", link, headers=purpose)
+            seen.update(media_ids(b))
+            link = next_link(b)
+        return len(seen & images)
 
     def poll(want_visible, t0):
         deadline = time.perf_counter() + args.change_timeout
@@ -689,6 +698,153 @@ def measure(args):
     merge_results(args.results, out)
 
 
+# ---------------------------------------------------------------- post-filter peer
+
+POSTFILTER_COHORTS = [c for c, _ in COHORTS]
+
+
+def refusal(client, url, headers):
+    """What the server answers to a totals request: the number, or the refusal's status and code."""
+    try:
+        b, s = client.request("GET", url, headers=headers)
+        return {"total": b.get("total"), "ms": round(s * 1000, 1)}
+    except ServerError as e:
+        return {"refused": e.status, "message": str(e).splitlines()[-1].strip()[:200]}
+
+
+def walk_postfilter(client, url, headers, max_pages, budget_s, stop_at_first=False):
+    """Follows Bundle.link next through empty pages (a post-filter server leaves them in)."""
+    pages, empty, ids, link, t0 = 0, 0, [], url, time.perf_counter()
+    first = None
+    while link and pages < max_pages:
+        b, _ = client.request("GET", link, headers=headers)
+        pages += 1
+        got = media_ids(b)
+        empty += not got
+        ids.extend(got)
+        if got and first is None:
+            first = {"ms": round((time.perf_counter() - t0) * 1000, 1), "pages": pages, "rows": len(got)}
+            if stop_at_first:
+                break
+        link = next_link(b)
+        if time.perf_counter() - t0 > budget_s:
+            return {"pages": pages, "empty_pages": empty, "ids": ids, "s": round(time.perf_counter() - t0, 2),
+                    "first": first, "complete": False, "stopped": f"time budget {budget_s} s"}
+    return {"pages": pages, "empty_pages": empty, "ids": ids, "s": round(time.perf_counter() - t0, 2),
+            "first": first, "complete": not link}
+
+
+def measure_postfilter(args):
+    """The post-filter peer (bench/postfilter-baseline with its ConsentInterceptor): how long until the
+    first page that shows a permitted image, what a full walk costs, and what it answers for totals.
+    Its page 1 may be empty at low selectivity, so it is timed to the first non-empty page."""
+    client = Client(args.base, args.timeout)
+    with open(args.state) as f:
+        state = json.load(f)
+    if args.settle:
+        time.sleep(args.settle)
+    purpose = {"X-Purpose-Of-Use": PURPOSE}
+    fresh = dict(purpose, **{"Cache-Control": "no-cache"})
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    cohorts = []
+    for cohort in args.cohorts:
+        info = state["cohorts"][cohort]
+        expected = {i for i, m in state["media"].items() if m[0] == cohort and m[3]}
+        r = {"cohort": cohort, "total": info["total"], "expected": len(expected), "errors": []}
+        max_pages = info["total"] // PAGE + 20
+        try:
+            firsts, page1 = [], []
+            for n in range(args.warmup + args.requests):
+                t0 = time.perf_counter()
+                b, s = client.request("GET", search_url(cohort), headers=fresh)
+                if n >= args.warmup:
+                    page1.append(s * 1000)
+                r["page1_entries"] = len(media_ids(b))
+                r["page1_bundle_total"] = b.get("total")
+                w = walk_postfilter(client, search_url(cohort), fresh, max_pages, args.walk_budget, stop_at_first=True)
+                if n >= args.warmup and w["first"]:
+                    firsts.append(w["first"])
+            r["page1_median_ms"] = round(statistics.median(page1), 1)
+            if firsts:
+                r["first_permitted_median_ms"] = round(statistics.median(f["ms"] for f in firsts), 1)
+                r["first_permitted_pages"] = firsts[0]["pages"]
+                r["first_permitted_rows"] = firsts[0]["rows"]
+            r["summary_count"] = refusal(client, search_url(cohort, "&_summary=count"), fresh)
+            r["total_accurate"] = refusal(client, search_url(cohort, "&_total=accurate"), fresh)
+            w = walk_postfilter(client, search_url(cohort), purpose, max_pages, args.walk_budget)
+            seen = set(w["ids"])
+            r.update(walk_pages=w["pages"], walk_empty_pages=w["empty_pages"], walk_resources=len(w["ids"]),
+                     walk_s=w["s"], walk_complete=w["complete"], walk_duplicates=len(w["ids"]) - len(seen),
+                     leaked=len(seen - expected), missing=len(expected - seen) if w["complete"] else None)
+            if not w["complete"]:
+                r["walk_stopped"] = w.get("stopped", f"page bound {max_pages}")
+            r["exact"] = "OK" if w["complete"] and seen == expected and r["walk_duplicates"] == 0 else \
+                "PARTIAL" if not w["complete"] and not (seen - expected) else "MISMATCH"
+        except ServerError as e:
+            r["errors"].append(str(e))
+            r["exact"] = "ERROR"
+        log(f"[postfilter {cohort}] {json.dumps({k: v for k, v in r.items() if k != 'errors'})}")
+        cohorts.append(r)
+    merge_results(args.results, {"phases": {"postfilter": {"cohorts": cohorts, "loadavg_before": load_before,
+                                                          "loadavg_after": [round(x, 2) for x in os.getloadavg()]}}})
+
+
+def compare(args):
+    """One table: DermConsent (enforced in the query) against the post-filter peer, same population."""
+    def load(path):
+        try:
+            with open(path) as f:
+                return json.load(f)
+        except FileNotFoundError:
+            log(f"no figures in {path} (that server's steps have not run): its rows are missing")
+            return {}
+    ours, peer = load(args.results), load(args.peer_results)
+    by = lambda doc, phase: {r["cohort"]: r for r in doc.get("phases", {}).get(phase, {}).get("cohorts", [])}
+    dc, dcu = by(ours, "filtered"), by(ours, "unfiltered")
+    pf, pfu = by(peer, "postfilter"), by(peer, "unfiltered")
+    fmt_total = lambda t: "-" if t is None else (str(t.get("total")) if "total" in t else f"refused {t.get('refused')}")
+    cols = ["cohort", "permitted/total", "server", "page 1 ms (rows)", "first permitted page ms (pages, rows)",
+            "walk pages (empty)", "walk rows", "walk s", "_summary=count", "Bundle.total", "unfiltered page 1 ms", "ratio", "exact"]
+    rows = []
+    for c in POSTFILTER_COHORTS:
+        d, p = dc.get(c), pf.get(c)
+        if d:
+            u = dcu.get(c, {}).get("median_ms")
+            rows.append([c, f"{d['expected']}/{d['total']}", "DermConsent", f"{d.get('median_ms')} ({d.get('page1_entries')})",
+                         f"{d.get('median_ms')} (1, {d.get('page1_entries')})", f"{d['walk_pages']} (0)", d["walk_resources"],
+                         d["walk_s"], d.get("summary_count"), d.get("walk_bundle_total"), u if u else "-",
+                         f"{d['median_ms'] / u:.2f}" if u and d.get("median_ms") else "-", d["exact"]])
+        if p:
+            u = pfu.get(c, {}).get("median_ms")
+            first = p.get("first_permitted_median_ms")
+            rows.append([c, f"{p['expected']}/{p['total']}", "post-filter", f"{p.get('page1_median_ms')} ({p.get('page1_entries')})",
+                         f"{first} ({p.get('first_permitted_pages')}, {p.get('first_permitted_rows')})" if first else "none",
+                         f"{p.get('walk_pages')} ({p.get('walk_empty_pages')})" + ("" if p.get("walk_complete") else " stopped"),
+                         p.get("walk_resources"), p.get("walk_s"), fmt_total(p.get("summary_count")),
+                         p.get("page1_bundle_total") if p.get("page1_bundle_total") is not None else "absent", u if u else "-",
+                         f"{first / u:.2f}" if u and first else "-", p.get("exact")])
+    widths = [max(len(str(x)) for x in col) for col in zip(cols, *rows)] if rows else [len(c) for c in cols]
+    line = lambda vals: " | ".join(str(v).ljust(w) for v, w in zip(vals, widths))
+    print()
+    print(line(cols))
+    print(line(["-" * w for w in widths]))
+    for row in rows:
+        print(line(row))
+    print()
+    print("(DermConsent: page 1 median of fresh searches, enforcement in the query, audit on; its first page always"
+          " holds permitted images. post-filter: HAPI ConsentInterceptor server; 'first permitted page' follows next"
+          " links from a fresh search until a page shows an image. ratio: first permitted page / the same server's"
+          " unfiltered page 1. walk: every page via Bundle.link next, with _total=accurate on DermConsent.)")
+    for name, doc in (("DermConsent", ours), ("post-filter", peer)):
+        ing = doc.get("ingest")
+        if ing:
+            print(f"ingest {name}: {ing['images']} images in {ing.get('image_seconds')} s = {ing['images_per_s']} images/s"
+                  f" (patients and consents {ing.get('people_seconds')} s before), load average after {ing.get('loadavg_after')}")
+        for phase, v in doc.get("phases", {}).items():
+            if v.get("loadavg_before"):
+                print(f"  {name} {phase}: load average {v['loadavg_before']} -> {v['loadavg_after']} on {os.cpu_count()} cores")
+
+
 # ---------------------------------------------------------------- report
 
 def report(args):
@@ -754,7 +910,7 @@ def report(args):
               f" images {ing.get('image_seconds')} s = {ing['images_per_s']} images/s"
               f" (median image transaction {ing['bundle_median_ms']} ms);"
               f" {ing.get('retried_transactions', 0)} transactions failed with 5xx and were retried;"
-              f" stored counts {'OK' if ing.get('stored_ok') else 'MISMATCH ' + json.dumps(ing.get('stored_per_cohort'))}")
+              f" stored counts {'not verified' if ing.get('stored_ok') is None else 'OK' if ing.get('stored_ok') else 'MISMATCH ' + json.dumps(ing.get('stored_per_cohort'))}")
         if ing.get("stored_verify_error"):
             print("    stored counts not verified: " + ing["stored_verify_error"].replace("\n", " "))
         for e in ing.get("retry_errors", []):
@@ -800,6 +956,8 @@ def main():
     g.add_argument("--threads", type=int, default=2)
     g.add_argument("--ingest-timeout", type=float, default=600)
     g.add_argument("--retries", type=int, default=2, help="resend a transaction that failed with 5xx (reported)")
+    g.add_argument("--no-verify", dest="verify", action="store_false",
+                   help="do not count the stored images with _summary=count (a post-filter server refuses it)")
     m = sub.add_parser("measure")
     m.add_argument("--phase", choices=PHASES, required=True)
     m.add_argument("--warmup", type=int, default=10, help="untimed rounds over all cohorts first")
@@ -807,10 +965,19 @@ def main():
     m.add_argument("--requests", type=int, default=50)
     m.add_argument("--change-timeout", type=float, default=30)
     m.add_argument("--skip-change", action="store_true")
+    pf = sub.add_parser("measure-postfilter", help="the post-filter peer: first permitted page, walk, totals")
+    pf.add_argument("--cohorts", nargs="+", default=POSTFILTER_COHORTS, choices=MEASURED)
+    pf.add_argument("--warmup", type=int, default=1)
+    pf.add_argument("--requests", type=int, default=3, help="timed fresh searches per cohort")
+    pf.add_argument("--settle", type=float, default=5)
+    pf.add_argument("--walk-budget", type=float, default=900, help="seconds a walk may take before it is stopped")
+    c = sub.add_parser("compare", help="DermConsent against the post-filter peer, one table")
+    c.add_argument("--peer-results", required=True)
     r = sub.add_parser("report")
     r.add_argument("--extra", help="JSON object merged into the results before printing")
     args = ap.parse_args()
-    {"generate": generate, "measure": measure, "report": report}[args.cmd](args)
+    {"generate": generate, "measure": measure, "measure-postfilter": measure_postfilter, "compare": compare,
+     "report": report}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Startup and memory of DermConsent against a minimal HAPI FHIR JPA server of the same HAPI version (the
+# post-filter peer, bench/postfilter-baseline, with its ConsentInterceptor switched off), side by side:
+# ROUNDS rounds, each starting the two servers one after the other (the order alternates per round),
+# each on a fresh embedded H2 database, with no -Xmx unless JAVA_OPTS gives one. Per start: seconds from
+# JVM launch to the first successful GET /fhir/metadata and RSS right then. Then, unless LOAD_SECONDS=0,
+# each server is started once more and RSS is printed before and after LOAD_SECONDS of mixed load
+# (bench/mixed-load.py: writes, consent toggles, reads, searches for clinical care and ai-training).
+# Usage: bench/startup-compare.sh
+#   env: ROUNDS (3), LOAD_SECONDS (600), LOAD_THREADS (2), PORT (18192),
+#        JAVA_OPTS (JVM options for both servers), DC_OPTS / HAPI_OPTS (for one of them only, e.g. a CDS
+#        archive: DC_OPTS=-XX:SharedArchiveFile=...), KEEP=1 (keep logs), WORK=<directory> (logs there)
+#   (build DermConsent first: mvn -B -q -DskipTests package; the peer is built here if missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+dc_jar=server/target/dermconsent.jar
+peer_jar=bench/postfilter-baseline/target/postfilter-baseline.jar
+[ -f "$dc_jar" ] || { echo "build DermConsent first: mvn -B -q -DskipTests package" >&2; exit 1; }
+if [ ! -f "$peer_jar" ]; then
+  echo "building the minimal HAPI server ($peer_jar)" >&2
+  mvn -B -o -q -f bench/postfilter-baseline/pom.xml package -DskipTests >&2
+fi
+rounds=${ROUNDS:-3}
+load_seconds=${LOAD_SECONDS:-600}
+port=${PORT:-18192}
+base="http://127.0.0.1:$port/fhir"
+if [ -n "${WORK:-}" ]; then work=$(readlink -f "$WORK") KEEP=1; mkdir -p "$work"; else work=$(mktemp -d); fi
+pid=
+stop_server() {
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pid=
+}
+cleanup() { stop_server; if [ "${KEEP:-0}" = 1 ]; then echo "logs kept in $work" >&2; else rm -rf "$work"; fi; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+if curl -s -o /dev/null --max-time 2 "$base/metadata"; then
+  echo "something already answers on port $port; set PORT to a free port" >&2; exit 1
+fi
+cp "$dc_jar" "$work/dermconsent.jar"; cp "$peer_jar" "$work/minimal-hapi.jar"
+
+rss_mib() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$1/status") / 1024 )); }
+# start <server> <log>: launches on a fresh database, waits for /metadata; sets pid, secs, rss
+start() {
+  local which=$1 log=$2 dir=$work/db-$RANDOM$RANDOM
+  mkdir -p "$dir"
+  local t0 t1
+  t0=$(date +%s%N)
+  if [ "$which" = dermconsent ]; then
+    # shellcheck disable=SC2086
+    (cd "$dir" && exec java ${JAVA_OPTS:-} ${DC_OPTS:-} -jar "$work/dermconsent.jar" --server.port="$port" >"$log" 2>&1) &
+  else
+    # shellcheck disable=SC2086
+    (cd "$dir" && exec java ${JAVA_OPTS:-} ${HAPI_OPTS:-} -jar "$work/minimal-hapi.jar" --server.port="$port" --baseline.consent=false >"$log" 2>&1) &
+  fi
+  pid=$!
+  until curl -fs -o /dev/null --max-time 5 "$base/metadata"; do
+    kill -0 "$pid" 2>/dev/null || { echo "$which exited; log:" >&2; tail -30 "$log" >&2; exit 1; }
+    sleep 0.1
+  done
+  t1=$(date +%s%N)
+  secs=$(echo "scale=1; ($t1 - $t0) / 1000000000" | bc -l)
+  rss=$(rss_mib "$pid")
+}
+
+declare -A times rsses
+echo "round  server        startup s  RSS MiB  load average"
+for r in $(seq 1 "$rounds"); do
+  order=(minimal-hapi dermconsent); (( r % 2 == 0 )) && order=(dermconsent minimal-hapi)
+  for which in "${order[@]}"; do
+    start "$which" "$work/$which-$r.log"
+    printf '%5d  %-12s  %9s  %7s  %s\n' "$r" "$which" "$secs" "$rss" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    times[$which]+="$secs "; rsses[$which]+="$rss "
+    stop_server
+  done
+done
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}'; }
+echo
+for which in minimal-hapi dermconsent; do
+  printf '%-12s  median startup %s s (%s), median RSS after startup %s MiB (%s)\n' "$which" \
+    "$(echo "${times[$which]}" | median)" "${times[$which]% }" "$(echo "${rsses[$which]}" | median)" "${rsses[$which]% }"
+done
+printf 'startup ratio DermConsent / minimal HAPI (medians): %.2f\n' \
+  "$(echo "$(echo "${times[dermconsent]}" | median) / $(echo "${times[minimal-hapi]}" | median)" | bc -l)"
+
+if [ "$load_seconds" != 0 ]; then
+  echo
+  echo "RSS under ${load_seconds} s of mixed load (${LOAD_THREADS:-2} threads):"
+  for which in minimal-hapi dermconsent; do
+    start "$which" "$work/$which-load.log"
+    before=$rss
+    out=$(python3 "$root/bench/mixed-load.py" --base "$base" --seconds "$load_seconds" --threads "${LOAD_THREADS:-2}")
+    after=$(rss_mib "$pid")
+    printf '%-12s  RSS after startup %s MiB, after load %s MiB (%+d MiB); load average %s; %s\n' \
+      "$which" "$before" "$after" $(( after - before )) "$(cut -d' ' -f1-3 /proc/loadavg)" "$out"
+    stop_server
+  done
+fi
+for log in "$work"/*.log; do
+  n=$(grep -c ' ERROR ' "$log" || true)
+  [ "$n" = 0 ] || echo "server log $(basename "$log") has $n ERROR lines" >&2
+done
