@@ -14,6 +14,10 @@ import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import org.dermconsent.vocabulary.ExportFiles;
+import org.dermconsent.access.RequestPurpose;
+import org.dermconsent.consent.ImageUse;
+import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import org.dermconsent.security.SmartScope.Context;
 import org.dermconsent.security.SmartScope.Permission;
 import org.hl7.fhir.r4.model.Binary;
@@ -104,6 +108,29 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 				Pointcut.SERVER_OUTGOING_RESPONSE);
 		if (read.getDecision() != PolicyEnum.ALLOW) {
 			response.setResponseResource(null);
+		}
+	}
+
+	/**
+	 * For any purpose but clinical care, an export writes each image with its bytes inline (a research
+	 * dataset), so exporting Media is reading their Binaries too: the token needs a system scope that
+	 * reads Binary. HAPI's export rules check only the types named in the job, which never include
+	 * Binary, so without this a Media scope alone would take the bytes a read of {@code Binary/{id}}
+	 * refuses to it. A job without types exports Media for these purposes.
+	 */
+	@Hook(Pointcut.STORAGE_INITIATE_BULK_EXPORT)
+	public void imageBytesNeedABinaryScope(BulkExportJobParameters job, RequestDetails request) {
+		Optional<SmartToken> token = SmartToken.current();
+		if (token.isEmpty() || request == null || RequestPurpose.of(request) == ImageUse.CLINICAL_CARE) {
+			return;
+		}
+		List<String> types = job.getResourceTypes();
+		boolean media = types == null || types.isEmpty() || types.contains("Media");
+		boolean readsBinary = token.get().scopes().stream().anyMatch(scope -> scope.context() == Context.SYSTEM
+				&& scope.allows(Permission.READ) && scope.coversType("Binary"));
+		if (media && !readsBinary) {
+			throw new ForbiddenOperationException("An export for " + RequestPurpose.of(request).code()
+					+ " carries the images' bytes: it needs a system scope that reads Binary as well as Media");
 		}
 	}
 
