@@ -23,7 +23,8 @@ public class OperationDefinitionReferences {
 			"Media/consent-decision", BASE + "consent-decision",
 			"Patient/image-consent-summary", BASE + "image-consent-summary",
 			"Media/deidentify", BASE + "deidentify",
-			"QuestionnaireResponse/extract", BASE + "extract");
+			"QuestionnaireResponse/extract", BASE + "extract",
+			"List/dataset-status", BASE + "dataset-status");
 
 	@Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
 	public void referToCanonicalDefinitions(IBaseConformance capabilities) {

@@ -24,6 +24,7 @@ import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.ListResource;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Patient;
 
@@ -60,7 +61,7 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 	 */
 	static final Set<String> REACHABLE_OPERATIONS = Set.of("expand", "lookup", "validate-code", "subsumes", "translate",
 			"validate", "deidentify", "consent-decision", "image-consent-summary", "everything", "export", "export-poll-status",
-			"extract");
+			"extract", "dataset-status");
 	private static final Set<RestOperationTypeEnum> WRITES = EnumSet.of(RestOperationTypeEnum.CREATE,
 			RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE);
 
@@ -162,6 +163,11 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 			}
 			if (scope.coversType("Consent")) {
 				rules.allow(name + " summary").operation().named("$image-consent-summary").onInstancesOfType(Patient.class)
+						.andAllowAllResponses();
+			}
+			if (scope.coversType("List")) {
+				// whose dataset it is, is decided with the datasets (its client only)
+				rules.allow(name + " dataset status").operation().named("$dataset-status").onInstancesOfType(ListResource.class)
 						.andAllowAllResponses();
 			}
 			if (scope.coversType("Patient")) {
