@@ -56,8 +56,11 @@ abstract class DatasetSuite extends FhirApi {
 		// a patient who consented, then amended the consent (version 2)
 		String amending = patient();
 		String amended = create("Consent", permitTraining(amending, "2026-01-15T10:00:00Z"));
-		fhir().body(permitTraining(amending, "2026-01-15T10:00:00Z").replaceFirst("\\{", "{\"id\":\"" + amended + "\","))
-				.put("/Consent/" + amended).then().statusCode(200);
+		// (an update that changes nothing makes no new version: this one adds education)
+		fhir().body(DermJson.consent(testTag, "Patient/" + amending, "active", List.of(DermJson.permit("ai-training", "deidentified",
+				null, null), DermJson.permit("education", "deidentified", null, null)))
+				.replaceFirst("\\{", "{\"id\":\"" + amended + "\",")).put("/Consent/" + amended).then().statusCode(200)
+				.body("meta.versionId", equalTo("2"));
 		images(amending, 2, "Consent/" + amended + "/_history/2");
 		// a patient who consented, then posted a newer consent before the export: the newer one governs
 		String renewing = patient();
