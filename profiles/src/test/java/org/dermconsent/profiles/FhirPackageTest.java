@@ -95,6 +95,10 @@ class FhirPackageTest {
         "package/StructureDefinition-identifying-features.json",
         "package/StructureDefinition-image-type.json",
         "package/StructureDefinition-deidentification-method.json",
+        "package/StructureDefinition-governing-consent.json",
+        "package/StructureDefinition-dataset-purpose.json",
+        "package/CodeSystem-list-type.json",
+        "package/OperationDefinition-dataset-status.json",
         "package/SearchParameter-media-image-type.json",
         "package/SearchParameter-consent-derm-purpose.json",
         "package/CodeSystem-consent-category.json",
@@ -116,7 +120,7 @@ class FhirPackageTest {
   void everyStructureDefinitionHasASnapshot() {
     List<String> structureDefinitions = entries.keySet().stream()
         .filter(name -> name.startsWith("package/StructureDefinition-")).toList();
-    assertThat(structureDefinitions).hasSize(9);
+    assertThat(structureDefinitions).hasSize(11);
     for (String name : structureDefinitions) {
       StructureDefinition sd = structureDefinition(name);
       assertThat(sd.getSnapshot().getElement()).as("snapshot of %s", name).isNotEmpty();
@@ -166,7 +170,7 @@ class FhirPackageTest {
       assertThat(npm.name()).isEqualTo("dermconsent.fhir");
       assertThat(npm.version()).isEqualTo("0.1.0");
       assertThat(npm.fhirVersion()).isEqualTo("4.0.1");
-      assertThat(npm.listResources("StructureDefinition")).hasSize(9);
+      assertThat(npm.listResources("StructureDefinition")).hasSize(11);
       assertThat(npm.listResources("NamingSystem")).containsExactlyInAnyOrder("NamingSystem-patient-pseudonym.json",
           "NamingSystem-anonymous-subject.json", "NamingSystem-client-id.json", "NamingSystem-token-subject.json",
           "NamingSystem-resource-reference.json");
@@ -175,7 +179,7 @@ class FhirPackageTest {
       assertThat(npm.listResources("OperationDefinition")).containsExactlyInAnyOrder(
           "OperationDefinition-consent-decision.json", "OperationDefinition-image-consent-summary.json",
           "OperationDefinition-deidentify.json", "OperationDefinition-extract.json",
-          "OperationDefinition-respond.json");
+          "OperationDefinition-respond.json", "OperationDefinition-dataset-status.json");
       // what a validator loaded with R4 core lacks: v3-ActReason's MLTRAINING (R4 core has a 2018 copy)
       assertThat(npm.listResources("CodeSystem")).contains("CodeSystem-v3-ActReason-fragment.json");
       assertThat(npm.getFolders()).containsKey("example");

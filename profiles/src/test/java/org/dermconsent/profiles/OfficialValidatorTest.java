@@ -72,7 +72,8 @@ class OfficialValidatorTest {
 		}
 		assertThat(definitions).extracting(f -> f.getFileName().toString()).contains(
 				"OperationDefinition-consent-decision.json", "OperationDefinition-image-consent-summary.json",
-				"OperationDefinition-deidentify.json", "OperationDefinition-extract.json", "NamingSystem-patient-pseudonym.json",
+				"OperationDefinition-deidentify.json", "OperationDefinition-extract.json", "OperationDefinition-dataset-status.json",
+				"NamingSystem-patient-pseudonym.json",
 				"NamingSystem-anonymous-subject.json");
 		return definitions.stream().map(file -> DynamicTest.dynamicTest(
 				file.getFileName().toString(), () -> assertThat(errors(validate(file))).as("errors of %s", file.getFileName()).isEmpty()));

@@ -24,7 +24,8 @@ public class OperationDefinitionReferences {
 			"Patient/image-consent-summary", BASE + "image-consent-summary",
 			"Media/deidentify", BASE + "deidentify",
 			"QuestionnaireResponse/extract", BASE + "extract",
-			"Task/respond", BASE + "respond");
+			"Task/respond", BASE + "respond",
+			"List/dataset-status", BASE + "dataset-status");
 
 	@Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
 	public void referToCanonicalDefinitions(IBaseConformance capabilities) {

@@ -8,9 +8,12 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
 import org.dermconsent.access.JobAccess;
 import org.dermconsent.consent.GrantLabels;
+import org.dermconsent.consent.ImageUse;
+import org.dermconsent.vocabulary.Datasets;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +33,9 @@ public class BulkExportKickoff {
 		JobAccess access = JobAccess.of(request);
 		access.storeIn(job);
 		SecondaryUseExport.restrictTypes(job, request, access.purpose());
+		if (access.purpose() != ImageUse.CLINICAL_CARE) {
+			Datasets.keyJob(job, UUID.randomUUID().toString()); // its files make a dataset, filed under this key
+		}
 		String clause = clause(GrantLabels.filterFor(access.now()));
 		List<String> filters = new ArrayList<>();
 		boolean mediaFiltered = false;

@@ -12,6 +12,9 @@ import java.util.Optional;
 import org.dermconsent.vocabulary.ConsentRequests;
 import org.dermconsent.vocabulary.WithdrawalNotices;
 import org.hl7.fhir.r4.model.Subscription;
+import org.hl7.fhir.r4.model.ListResource;
+import org.hl7.fhir.r4.model.Media;
+import org.dermconsent.vocabulary.Datasets;
 import org.hl7.fhir.r4.model.Task;
 
 /**
@@ -19,7 +22,8 @@ import org.hl7.fhir.r4.model.Task;
  * job? An image (and its bytes) as its patient's consent decides ({@link ImageDisclosure}), an
  * export file as its job's owner ({@link ExportFileOwnership}), a withdrawal notice, and a Subscription to
  * them, to the client they are for ({@link WithdrawalNotices}), a consent request to its requester and the
- * patient asked ({@link ConsentRequests}), an AuditEvent for clinical care only
+ * patient asked ({@link ConsentRequests}), a dataset List to the client it was made for ({@link Datasets}),
+ * an AuditEvent for clinical care only
  * (it links images to their patient); anything else may.
  */
 public class DisclosureGuard {
@@ -56,6 +60,27 @@ public class DisclosureGuard {
 
 	/** An export job acts for no patient: it sees consent requests only as their requester. */
 	private static final RequestPurpose.Agency NO_AGENCY = new RequestPurpose.Agency(Optional.empty(), Optional.empty(), false);
+	/**
+	 * Whether a denied read of {@code resource} answers as if it did not exist (404) rather than 403:
+	 * a dataset tells which images exist and were permitted, so not even its existence is another
+	 * client's to know.
+	 */
+	public static boolean hidesExistence(IBaseResource resource) {
+		return resource instanceof ListResource list && Datasets.isDataset(list);
+	}
+
+	/** Whether this guard decides images by their consents (it does unless enforcement is off). */
+	public boolean decidesImages() {
+		return this != OFF;
+	}
+
+	/**
+	 * For an image a dataset export is about to write: the version of the consent that permits it for
+	 * the job now (see {@link ImageDisclosure#permittingConsent}); empty if none does.
+	 */
+	public Optional<String> permittingConsent(Media image, JobAccess job) {
+		return this == OFF ? Optional.empty() : images.permittingConsent(image, job.now());
+	}
 
 	/** The guard's answers for one request or job: each patient's consents and each job are looked up once. */
 	public static class Check {
@@ -84,6 +109,9 @@ public class DisclosureGuard {
 			if (resource instanceof AuditEvent && purpose != ImageUse.CLINICAL_CARE) {
 				// each names disclosed images and their patient (see SecondaryUseRefusal)
 				return Optional.of("AuditEvents are disclosed for clinical-care only");
+			}
+			if (resource instanceof ListResource list && !Datasets.mayAccess(list, client)) {
+				return Optional.of("This dataset was made for another client");
 			}
 			if (!exportFiles.mayAccess(resource)) {
 				return Optional.of("This export file belongs to the client and purpose that started its export");

@@ -18,8 +18,10 @@ import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
 import org.dermconsent.access.JobAccess;
+import org.dermconsent.vocabulary.Datasets;
 import org.dermconsent.consent.ImageUse;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Binary;
@@ -91,10 +93,13 @@ public class DisclosurePipeline {
 	private final PageOwnership pages;
 	private final ISearchCacheSvc searches;
 	private final SecondaryUseExport secondaryUseExport;
+	private final DatasetEntries datasetEntries;
 
 	public DisclosurePipeline(DisclosureGuard guard, DisclosureAudit audit, SubjectMasking pseudonyms,
-			PageOwnership pages, ISearchCacheSvc searches, SecondaryUseExport secondaryUseExport) {
+			PageOwnership pages, ISearchCacheSvc searches, SecondaryUseExport secondaryUseExport,
+			DatasetEntries datasetEntries) {
 		this.secondaryUseExport = secondaryUseExport;
+		this.datasetEntries = datasetEntries;
 		this.guard = guard;
 		this.audit = audit;
 		this.pseudonyms = pseudonyms;
@@ -146,6 +151,9 @@ public class DisclosurePipeline {
 			Optional<String> denial = check.denial(resource);
 			if (denial.isPresent()) {
 				if (READS_BY_ID.contains(request.getRestOperationType())) {
+					if (DisclosureGuard.hidesExistence(resource)) {
+						throw new ResourceNotFoundException(resource.getIdElement().toUnqualifiedVersionless());
+					}
 					throw new ForbiddenOperationException(denial.get());
 				}
 				resources.setDontReturnResourceAtIndex(i);
@@ -200,6 +208,9 @@ public class DisclosurePipeline {
 		if (dataset && !secondaryUseExport.shape(resource, job, check)) {
 			return false;
 		}
+		if (dataset && resource instanceof Media image && !fileDatasetEntry(image, job, access.get())) {
+			return false;
+		}
 		audit.exported(resource, access.get());
 		if (dataset) {
 			GrantLabelMasking.strip(resource);
@@ -207,6 +218,24 @@ public class DisclosurePipeline {
 		} else {
 			mask(resource, access.get().purpose());
 		}
+		return true;
+	}
+
+	/**
+	 * A dataset's image is filed with the version of the consent that permits it now (the List's
+	 * governing consent); if no consent does any more (changed since the guard's look at the labels),
+	 * it is not written.
+	 */
+	private boolean fileDatasetEntry(Media image, BulkExportJobParameters job, JobAccess access) {
+		Optional<String> key = Datasets.keyOf(job);
+		if (key.isEmpty()) {
+			return true; // a job started before datasets existed: nothing to file under
+		}
+		Optional<String> consent = guard.permittingConsent(image, access);
+		if (guard.decidesImages() && consent.isEmpty()) {
+			return false;
+		}
+		datasetEntries.exported(key.get(), "Media/" + image.getIdElement().getIdPart(), consent);
 		return true;
 	}
 

@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 import org.dermconsent.security.SecurityProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -79,14 +80,15 @@ public class EnforcementConfig {
 	public DisclosurePipeline disclosurePipeline(EnforcementSwitch enforcement, DaoRegistry daoRegistry,
 			ImageConsentDecisions decisions, IJobCoordinator jobs, DisclosureAudit audit, SubjectMasking pseudonyms,
 			DataSource dataSource, ISearchCacheSvc searches, IInterceptorService storageInterceptors,
-			RestfulServer fhirRestfulServer, MatchUrlService matchUrls, FhirContext fhirContext) {
+			RestfulServer fhirRestfulServer, MatchUrlService matchUrls, FhirContext fhirContext,
+			ObjectProvider<DatasetEntries> datasetEntries) {
 		ExportFileOwnership exportFiles = new ExportFileOwnership(jobs);
 		DisclosureGuard guard = enforcement.enabled()
 				? new DisclosureGuard(new ImageDisclosure(decisions, daoRegistry), exportFiles) : DisclosureGuard.OFF;
 		PageOwnership pages = new PageOwnership(new JdbcTemplate(dataSource));
 		pages.createTableIfMissing();
 		DisclosurePipeline pipeline = new DisclosurePipeline(guard, audit, pseudonyms, pages, searches,
-				new SecondaryUseExport(daoRegistry, matchUrls, fhirContext));
+				new SecondaryUseExport(daoRegistry, matchUrls, fhirContext), datasetEntries.getIfAvailable(() -> DatasetEntries.NONE));
 		storageInterceptors.registerInterceptor(pipeline);
 		fhirRestfulServer.registerInterceptor(pipeline.serverHooks());
 		if (enforcement.enabled()) {

@@ -65,6 +65,18 @@ public class ImageDisclosure {
 		return new Check(access, versions, decisions.batch(), request);
 	}
 
+	/**
+	 * The version of the consent whose decision permits {@code image} for {@code access} now, as a
+	 * versioned reference ({@code Consent/7/_history/2}); empty if it is not permitted, or not by a
+	 * consent (the default policy permits clinical care only). The same consent-core decision as every
+	 * denial, from the consents as read now.
+	 */
+	public Optional<String> permittingConsent(Media image, AccessRequest access) {
+		ImageConsentDecisions.Batch batch = decisions.batch();
+		Decision decision = batch.decide(image, access);
+		return decision.permit() ? batch.decidingVersion(decision) : Optional.empty();
+	}
+
 	/** Whether the resources checked are the current versions (a search) or may be older (history, writes). */
 	public enum Versions { CURRENT, ANY }
 

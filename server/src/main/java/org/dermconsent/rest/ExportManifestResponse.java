@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.provider.ProviderConstants;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.dermconsent.vocabulary.Datasets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,6 +23,12 @@ import java.io.StringWriter;
  * files do need a token. HAPI writes the manifest straight to the servlet response, declaring no
  * charset (so the container sends ISO-8859-1) and always claiming a token is needed; the response is
  * wrapped before HAPI writes it. Its other answers (202, errors) pass unchanged but for the charset.
+ *
+ * <p>The manifest of a dataset export (any purpose but clinical care) names its dataset: the
+ * {@code extension} object holds {@code "dataset": "List/{id}"} and {@code "purpose"} (see
+ * {@link Datasets#MANIFEST_KEY}, put there before HAPI answers). If the List is not written yet (the
+ * job completed just after that look), the complete manifest is not sent: the answer is 202 and the
+ * next poll gets both, so no client holds a complete manifest without its List.
  */
 @Interceptor
 public class ExportManifestResponse {
@@ -39,19 +46,21 @@ public class ExportManifestResponse {
 	public void wrapManifest(RequestDetails request) {
 		if (ProviderConstants.OPERATION_EXPORT_POLL_STATUS.equals(request.getOperation())
 				&& request instanceof ServletRequestDetails servlet) {
-			servlet.setServletResponse(new Manifest(servlet.getServletResponse(), tokensRequired));
+			servlet.setServletResponse(new Manifest(servlet.getServletResponse(), tokensRequired, request));
 		}
 	}
 
 	private static final class Manifest extends HttpServletResponseWrapper {
 
 		private final boolean tokensRequired;
+		private final RequestDetails request;
 		private boolean manifest;
 		private PrintWriter writer;
 
-		Manifest(HttpServletResponse response, boolean tokensRequired) {
+		Manifest(HttpServletResponse response, boolean tokensRequired, RequestDetails request) {
 			super(response);
 			this.tokensRequired = tokensRequired;
+			this.request = request;
 		}
 
 		@Override
@@ -74,6 +83,16 @@ public class ExportManifestResponse {
 			return writer;
 		}
 
+		/** The job is complete but its dataset is not written yet: answered as a job still running. */
+		private void stillRunning() throws IOException {
+			HttpServletResponse response = (HttpServletResponse) getResponse();
+			response.setStatus(HttpServletResponse.SC_ACCEPTED);
+			response.setHeader("X-Progress", "Writing the dataset");
+			response.setHeader("Retry-After", "1");
+			response.setContentLength(0);
+			response.flushBuffer();
+		}
+
 		/** Collects the manifest HAPI writes and sends it corrected when HAPI closes it. */
 		private final class ManifestText extends StringWriter {
 			private boolean sent;
@@ -88,8 +107,16 @@ public class ExportManifestResponse {
 					return;
 				}
 				JsonNode document = JSON.readTree(toString());
+				Object dataset = request.getUserData().get(Datasets.MANIFEST_KEY);
+				if (dataset instanceof Datasets.ManifestDataset named && named.list().isEmpty()) {
+					stillRunning();
+					return;
+				}
 				if (document instanceof ObjectNode object) {
 					object.put("requiresAccessToken", tokensRequired);
+					if (dataset instanceof Datasets.ManifestDataset named) {
+						object.withObjectProperty("extension").put("dataset", named.list().get()).put("purpose", named.purpose());
+					}
 				}
 				byte[] body = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
 				setContentLength(body.length);

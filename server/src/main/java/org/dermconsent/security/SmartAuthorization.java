@@ -15,12 +15,17 @@ import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import org.dermconsent.vocabulary.ExportFiles;
 import org.dermconsent.vocabulary.ImageOfBinary;
+import org.dermconsent.access.RequestPurpose;
+import org.dermconsent.consent.ImageUse;
+import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import org.dermconsent.security.SmartScope.Context;
 import org.dermconsent.security.SmartScope.Permission;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.ListResource;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Task;
@@ -62,7 +67,7 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 	 */
 	static final Set<String> REACHABLE_OPERATIONS = Set.of("expand", "lookup", "validate-code", "subsumes", "translate",
 			"validate", "deidentify", "consent-decision", "image-consent-summary", "everything", "export", "export-poll-status",
-			"extract", "respond");
+			"extract", "respond", "dataset-status");
 	private static final Set<RestOperationTypeEnum> WRITES = EnumSet.of(RestOperationTypeEnum.CREATE,
 			RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE);
 
@@ -120,6 +125,29 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 		}
 	}
 
+	/**
+	 * For any purpose but clinical care, an export writes each image with its bytes inline (a research
+	 * dataset), so exporting Media is reading their Binaries too: the token needs a system scope that
+	 * reads Binary. HAPI's export rules check only the types named in the job, which never include
+	 * Binary, so without this a Media scope alone would take the bytes a read of {@code Binary/{id}}
+	 * refuses to it. A job without types exports Media for these purposes.
+	 */
+	@Hook(Pointcut.STORAGE_INITIATE_BULK_EXPORT)
+	public void imageBytesNeedABinaryScope(BulkExportJobParameters job, RequestDetails request) {
+		Optional<SmartToken> token = SmartToken.current();
+		if (token.isEmpty() || request == null || RequestPurpose.of(request) == ImageUse.CLINICAL_CARE) {
+			return;
+		}
+		List<String> types = job.getResourceTypes();
+		boolean media = types == null || types.isEmpty() || types.contains("Media");
+		boolean readsBinary = token.get().scopes().stream().anyMatch(scope -> scope.context() == Context.SYSTEM
+				&& scope.allows(Permission.READ) && scope.coversType("Binary"));
+		if (media && !readsBinary) {
+			throw new ForbiddenOperationException("An export for " + RequestPurpose.of(request).code()
+					+ " carries the images' bytes: it needs a system scope that reads Binary as well as Media");
+		}
+	}
+
 	private static void conformanceForEveryone(IAuthRuleBuilder rules) {
 		for (String type : CONFORMANCE_TYPES) {
 			rules.allow("conformance " + type).read().resourcesOfType(type).withAnyId();
@@ -151,6 +179,11 @@ public class SmartAuthorization extends AuthorizationInterceptor {
 			}
 			if (scope.coversType("Consent")) {
 				rules.allow(name + " summary").operation().named("$image-consent-summary").onInstancesOfType(Patient.class)
+						.andAllowAllResponses();
+			}
+			if (scope.coversType("List")) {
+				// whose dataset it is, is decided with the datasets (its client only)
+				rules.allow(name + " dataset status").operation().named("$dataset-status").onInstancesOfType(ListResource.class)
 						.andAllowAllResponses();
 			}
 			if (scope.coversType("Patient")) {

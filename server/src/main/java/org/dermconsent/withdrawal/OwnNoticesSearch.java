@@ -4,7 +4,6 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.model.api.IQueryParameterType;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
@@ -12,9 +11,9 @@ import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.param.TokenParamModifier;
 import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
 import org.dermconsent.access.RequestPurpose;
+import org.dermconsent.vocabulary.SearchCriteria;
 import org.dermconsent.vocabulary.WithdrawalNotices;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,33 +38,14 @@ public class OwnNoticesSearch {
 			return; // security off: one client, whose every notice is its own
 		}
 		String owner = WithdrawalNotices.ownerFor(client.get());
-		if (asksOnlyFor(params, OWNER, owner)) {
+		if (SearchCriteria.asksOnlyFor(params, OWNER, owner)) {
 			return;
 		}
-		if (asksOnlyFor(params, CODE, WithdrawalNotices.NOTICE_CODE)) {
+		if (SearchCriteria.asksOnlyFor(params, CODE, WithdrawalNotices.NOTICE_CODE)) {
 			params.add(OWNER, new ReferenceParam(owner));
 		} else {
 			params.add(CODE, new TokenParam(WithdrawalNotices.TASK_TYPE, WithdrawalNotices.WITHDRAWAL_NOTICE)
 					.setModifier(TokenParamModifier.NOT));
 		}
-	}
-
-	/** Whether one of the search's criteria on {@code name} allows nothing but {@code value}. */
-	private static boolean asksOnlyFor(SearchParameterMap params, String name, String value) {
-		List<List<IQueryParameterType>> criteria = params.get(name);
-		if (criteria == null) {
-			return false;
-		}
-		return criteria.stream().anyMatch(anyOf -> anyOf.size() == 1 && value.equals(valueOf(anyOf.get(0))));
-	}
-
-	private static String valueOf(IQueryParameterType criterion) {
-		if (criterion instanceof ReferenceParam reference && reference.getChain() == null && reference.getMissing() == null) {
-			return reference.getResourceType() == null ? reference.getIdPart() : reference.getResourceType() + "/" + reference.getIdPart();
-		}
-		if (criterion instanceof TokenParam token && token.getModifier() == null && token.getMissing() == null) {
-			return token.getSystem() + "|" + token.getValue();
-		}
-		return null;
 	}
 }

@@ -1,5 +1,7 @@
 package org.dermconsent.withdrawal;
 
+import org.dermconsent.vocabulary.ClientDevices;
+import org.dermconsent.vocabulary.Datasets;
 import org.dermconsent.vocabulary.WithdrawalNotices;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
@@ -18,7 +20,6 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.ListResource;
 import org.hl7.fhir.r4.model.Media;
@@ -42,7 +43,6 @@ import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * Turns grant losses into withdrawal notices. A round takes the losses recorded at least
@@ -60,7 +60,6 @@ public class WithdrawalNotifier {
 	private static final Logger log = LoggerFactory.getLogger(WithdrawalNotifier.class);
 	private static final int LOSSES_PER_ROUND = 500;
 	private static final int REFERENCES_PER_QUERY = 200;
-	private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
 	/** A client received an image for a purpose at an instant. */
 	private record Receipt(String client, ImageUse purpose, String image, long atMillis) {}
@@ -71,7 +70,7 @@ public class WithdrawalNotifier {
 	private final IFhirResourceDao<AuditEvent> auditEvents;
 	private final IFhirResourceDao<Media> media;
 	private final IFhirResourceDao<Task> tasks;
-	private final IFhirResourceDao<Device> devices;
+	private final ClientDevices clients;
 	private final DaoRegistry daoRegistry;
 	private final Duration interval;
 	private final Duration settle;
@@ -87,7 +86,7 @@ public class WithdrawalNotifier {
 		this.auditEvents = daoRegistry.getResourceDao(AuditEvent.class);
 		this.media = daoRegistry.getResourceDao(Media.class);
 		this.tasks = daoRegistry.getResourceDao(Task.class);
-		this.devices = daoRegistry.getResourceDao(Device.class);
+		this.clients = new ClientDevices(daoRegistry);
 		this.interval = interval;
 		this.settle = settle;
 		this.maxWait = maxWait;
@@ -151,7 +150,7 @@ public class WithdrawalNotifier {
 			}
 		}
 		affectedByClient.forEach((client, affected) -> {
-			Optional<String> owner = ownerOf(client);
+			Optional<String> owner = clients.deviceOf(client);
 			if (owner.isEmpty()) {
 				log.warn("Client id {} is not a FHIR id; it cannot own a withdrawal notice for {} image(s)", client, affected.size());
 				return;
@@ -250,7 +249,7 @@ public class WithdrawalNotifier {
 			ReferenceOrListParam anyOf = new ReferenceOrListParam();
 			all.subList(from, Math.min(all.size(), from + REFERENCES_PER_QUERY)).forEach(image -> anyOf.addOr(new ReferenceParam(image)));
 			SearchParameterMap query = SearchParameterMap.newSynchronous()
-					.add(ListResource.SP_CODE, new TokenParam(WithdrawalNotices.LIST_TYPE, WithdrawalNotices.DATASET))
+					.add(ListResource.SP_CODE, new TokenParam(Datasets.LIST_TYPE, Datasets.DATASET))
 					.add(ListResource.SP_ITEM, anyOf);
 			for (ListResource list : search(lists, query)) {
 				if (belongsTo(list, client)) {
@@ -263,32 +262,7 @@ public class WithdrawalNotifier {
 
 	/** A dataset's {@code source} names the client it was made for; with security off there is one client. */
 	private static boolean belongsTo(ListResource list, String client) {
-		if (WithdrawalNotices.ANONYMOUS.equals(client)) {
-			return true;
-		}
-		Reference source = list.getSource();
-		return WithdrawalNotices.ownerFor(client).equals(source.getReferenceElement().toUnqualifiedVersionless().getValue())
-				|| (WithdrawalNotices.CLIENT_ID_SYSTEM.equals(source.getIdentifier().getSystem())
-						&& client.equals(source.getIdentifier().getValue()));
-	}
-
-	/**
-	 * {@code Device/<client id>}, created (update-as-create, naming the client by identifier) if it does
-	 * not exist yet, since a notice's owner must resolve.
-	 */
-	private Optional<String> ownerOf(String client) {
-		if (!FHIR_ID.matcher(client).matches()) {
-			return Optional.empty();
-		}
-		IdType id = new IdType("Device", client);
-		if (byId(devices, client) == null) {
-			Device device = new Device();
-			device.setId(id);
-			device.addIdentifier().setSystem(WithdrawalNotices.CLIENT_ID_SYSTEM).setValue(client);
-			device.addDeviceName().setName(client).setType(Device.DeviceNameType.USERFRIENDLYNAME);
-			devices.update(device, new SystemRequestDetails());
-		}
-		return Optional.of(WithdrawalNotices.ownerFor(client));
+		return WithdrawalNotices.ANONYMOUS.equals(client) || Datasets.madeFor(list, client);
 	}
 
 	private static Task notice(String owner, Set<String> images, List<String> datasets, Instant now) {

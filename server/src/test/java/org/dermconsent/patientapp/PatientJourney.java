@@ -155,11 +155,12 @@ final class PatientJourney {
 		shot("open-requests");
 
 		first.findElement(By.cssSelector("button[data-decision='permit']")).click();
-		new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.cssSelector("li[data-task-id='" + allowed + "']")).isEmpty());
-		assertThat(driver.findElement(By.id("status")).getText()).contains("You allowed the request");
+		// the status is said once the requests and the choices are both loaded again
+		new WebDriverWait(driver, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "You allowed the request"));
+		assertThat(driver.findElements(By.cssSelector("li[data-task-id='" + allowed + "']"))).isEmpty();
 		request(declined).findElement(By.cssSelector("button[data-decision='deny']")).sendKeys(Keys.ENTER);
-		new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.cssSelector("li[data-task-id='" + declined + "']")).isEmpty());
-		assertThat(driver.findElement(By.id("status")).getText()).contains("You declined the request");
+		new WebDriverWait(driver, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "You declined the request"));
+		assertThat(driver.findElements(By.cssSelector("li[data-task-id='" + declined + "']"))).isEmpty();
 		assertThat(driver.findElement(By.cssSelector("#requests .requests")).getText()).contains("Nobody is asking you anything");
 		assertThat(errors()).isEmpty();
 		shot("requests-answered");

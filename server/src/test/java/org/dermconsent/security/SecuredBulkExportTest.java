@@ -63,7 +63,7 @@ class SecuredBulkExportTest extends FhirApi {
 
 	@Test
 	void aTypedScopeExportsOnlyItsType() throws InterruptedException {
-		String mediaOnly = LocalTokenIssuer.token("lab-a", "system/Media.rs", TRAINING);
+		String mediaOnly = LocalTokenIssuer.token("lab-a", "system/Media.rs system/Binary.rs", TRAINING);
 
 		// Patient alone is refused for a secondary use anyway (400); with Media, the scope decides
 		training(mediaOnly).header("Prefer", "respond-async").queryParam("_type", "Media,Patient")
@@ -74,11 +74,35 @@ class SecuredBulkExportTest extends FhirApi {
 
 	@Test
 	void typedScopesExportTheirTypesTogether() throws InterruptedException {
-		String mediaAndPatients = LocalTokenIssuer.token("lab-a", "system/Media.rs system/Patient.rs", TRAINING);
+		String mediaAndPatients = LocalTokenIssuer.token("lab-a", "system/Media.rs system/Patient.rs system/Binary.rs", TRAINING);
 
 		List<String> urls = BulkExportRun.outputUrls(jobMaintenance, () -> training(mediaAndPatients),
 				startExport(mediaAndPatients, "Media,Patient"));
 		assertThat(urls).isNotEmpty();
+	}
+
+	/** A secondary-use export carries each image's bytes inline: a Media scope alone must not take what Binary reads refuse. */
+	@Test
+	void aSecondaryUseExportOfImagesNeedsAScopeForTheirBytes() throws InterruptedException {
+		String mediaOnly = LocalTokenIssuer.token("lab-a", "system/Media.rs", TRAINING);
+		for (String types : new String[] {"Media", "Media,Patient"}) {
+			training(mediaOnly).header("Prefer", "respond-async").queryParam("_type", types)
+					.queryParam("_typeFilter", "Media?_tag=" + tagQuery()).get("/$export").then().statusCode(403)
+					.body("resourceType", equalTo("OperationOutcome"))
+					.body("issue[0].diagnostics", org.hamcrest.Matchers.containsString("Binary"));
+		}
+		training(mediaOnly).header("Prefer", "respond-async").get("/$export").then().statusCode(403)
+				.body("resourceType", equalTo("OperationOutcome"));
+		// clinical care exports Media without their bytes inline: the Media scope is enough
+		String careMediaOnly = LocalTokenIssuer.token("clinic", "system/Media.rs", Map.of("purpose_of_use", List.of("clinical-care")));
+		as(careMediaOnly).header("X-Purpose-Of-Use", "clinical-care").header("Prefer", "respond-async").queryParam("_type", "Media")
+				.queryParam("_typeFilter", "Media?_tag=" + tagQuery()).get("/$export").then().statusCode(202);
+
+		String withBytes = LocalTokenIssuer.token("lab-a", "system/Media.rs system/Binary.rs", TRAINING);
+		List<String> urls = BulkExportRun.outputUrls(jobMaintenance, () -> training(withBytes), startExport(withBytes, "Media"));
+		String ndjson = training(withBytes).accept("application/fhir+ndjson").get(urls.get(0)).then().statusCode(200)
+				.extract().asString();
+		assertThat(ndjson).contains("\"id\":\"" + derivative + "\"").contains("\"data\":");
 	}
 
 	@Test

@@ -52,7 +52,7 @@ class OfficialValidatorResponsesTest extends FhirApi {
 	@Test
 	void everyKindOfAnswerOfTheScenarioHasNoErrors() throws InterruptedException {
 		valid("CapabilityStatement (security off)", fhir().get("/metadata").then().statusCode(200).extract().asString());
-		for (String operation : List.of("consent-decision", "image-consent-summary", "deidentify")) {
+		for (String operation : List.of("consent-decision", "image-consent-summary", "deidentify", "dataset-status")) {
 			String canonical = "https://dermconsent.org/fhir/OperationDefinition/" + operation;
 			// searched by its canonical url: a read by id is answered by HAPI's generated definitions (404)
 			valid("OperationDefinition " + operation + " (search Bundle)", fhir().get("/OperationDefinition?url=" + canonical)
@@ -99,6 +99,11 @@ class OfficialValidatorResponsesTest extends FhirApi {
 			}
 		}
 		assertThat(lines).as("exported lines").isPositive();
+		String dataset = aiTraining().accept("application/json").get(status).then().statusCode(200).extract()
+				.path("extension.dataset");
+		valid("dataset List of the export", aiTraining().get("/" + dataset).then().statusCode(200).extract().asString());
+		valid("Parameters of $dataset-status", aiTraining().get("/" + dataset + "/$dataset-status").then().statusCode(200)
+				.extract().asString());
 
 		JsonPath events = awaitAuditEvents(patient);
 		for (int i = 0; i < events.getList("entry").size(); i++) {

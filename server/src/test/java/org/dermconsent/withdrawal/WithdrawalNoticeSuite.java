@@ -7,6 +7,11 @@ import org.dermconsent.enforcement.index.GrantRefresher;
 import org.dermconsent.support.DermJson;
 import org.dermconsent.support.FhirApi;
 import org.hl7.fhir.r4.model.Task;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.ListResource;
+import org.hl7.fhir.r4.model.Reference;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +51,9 @@ abstract class WithdrawalNoticeSuite extends FhirApi {
 	private static String subscriptionUrl;
 
 	private record Delivery(Task task, long atMillis) {}
+
+	@Autowired
+	DaoRegistry daoRegistry;
 
 	@Autowired
 	private DataSource dataSource;
@@ -102,9 +110,12 @@ abstract class WithdrawalNoticeSuite extends FhirApi {
 		String neverRead = create("Media", media(patient, "deidentified"));
 		readForAiTraining(first);
 		readForAiTraining(second);
-		String dataset = create("List", "{\"resourceType\":\"List\",\"status\":\"current\",\"mode\":\"snapshot\","
-				+ "\"code\":{\"coding\":[{\"system\":\"https://dermconsent.org/fhir/CodeSystem/list-type\",\"code\":\"dataset\"}]},"
-				+ "\"entry\":[{\"item\":{\"reference\":\"Media/" + first + "\"}}]}");
+		// a dataset holding the first image, as the server writes one when an export completes (clients cannot)
+		ListResource datasetList = new ListResource().setStatus(ListResource.ListStatus.CURRENT).setMode(ListResource.ListMode.SNAPSHOT);
+		datasetList.getCode().addCoding(new Coding("https://dermconsent.org/fhir/CodeSystem/list-type", "dataset", null));
+		datasetList.addEntry().setItem(new Reference("Media/" + first)); // no source: with security off there is one client
+		String dataset = daoRegistry.getResourceDao(ListResource.class).create(datasetList, new SystemRequestDetails())
+				.getId().getIdPart();
 
 		long withdrawn = System.currentTimeMillis();
 		fhir().body(consentJson(patient, "inactive", "2026-01-15T10:00:00Z").replaceFirst("\\{", "{\"id\":\"" + consent + "\","))

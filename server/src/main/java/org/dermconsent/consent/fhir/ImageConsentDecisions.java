@@ -13,6 +13,7 @@ import org.dermconsent.consent.Decision;
 import org.dermconsent.consent.GrantTimeline;
 import org.dermconsent.consent.ImageConsent;
 import org.dermconsent.consent.ImageGrants;
+import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Media;
 
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Answers "may this image be used for this request?" from what is stored: the Media, its source if
@@ -53,11 +55,21 @@ public class ImageConsentDecisions {
 
 	public final class Batch {
 		private final Map<String, List<ImageConsent>> consentsByPatient = new HashMap<>();
+		/** Each consent read, by reference ("Consent/7"), to its versioned reference ("Consent/7/_history/2"). */
+		private final Map<String, String> versionOf = new HashMap<>();
 
 		private Batch() {}
 
 		public Decision decide(Media image, AccessRequest request) {
 			return decider.decide(FhirImageFacts.of(image), consentsGoverning(image), request);
+		}
+
+		/**
+		 * The version of the consent that made {@code decision} (one of this batch's), as a versioned
+		 * reference; empty if the default policy decided.
+		 */
+		public Optional<String> decidingVersion(Decision decision) {
+			return Optional.ofNullable(decision.decidingConsent()).map(versionOf::get);
 		}
 
 		/** Everything the image is permitted for, at any time, for the search index. */
@@ -68,8 +80,17 @@ public class ImageConsentDecisions {
 		private List<ImageConsent> consentsGoverning(Media image) {
 			Media subjectSource = FhirImageFacts.sourceMedia(image).map(this::readSource).orElse(image);
 			return FhirImageFacts.patient(subjectSource)
-					.map(patient -> consentsByPatient.computeIfAbsent(patient, consents::of))
+					.map(patient -> consentsByPatient.computeIfAbsent(patient, this::read))
 					.orElse(List.of());
+		}
+
+		private List<ImageConsent> read(String patient) {
+			List<Consent> stored = consents.stored(patient);
+			for (Consent consent : stored) {
+				IdType id = consent.getIdElement();
+				versionOf.put("Consent/" + id.getIdPart(), "Consent/" + id.getIdPart() + "/_history/" + id.getVersionIdPart());
+			}
+			return stored.stream().map(FhirConsentMapper::toImageConsent).toList();
 		}
 
 		/** A derivative whose source is gone answers to its own subject's consent. */

@@ -23,11 +23,16 @@ public class PatientImageConsents {
 	}
 
 	public List<ImageConsent> of(String patientReference) {
+		return stored(patientReference).stream().map(FhirConsentMapper::toImageConsent).toList();
+	}
+
+	/** The patient's derm image Consents as stored (with their versions). */
+	public List<Consent> stored(String patientReference) {
 		SearchParameterMap query = SearchParameterMap.newSynchronous()
 				.add(Consent.SP_PATIENT, new ReferenceParam(patientReference))
 				.add(Consent.SP_CATEGORY, new TokenParam(DermProfiles.CONSENT_CATEGORY_SYSTEM, DermProfiles.DERM_IMAGE_USE));
 		// ids, then each Consent by id: see GrantIndex#search for why not searchForResources
 		List<IResourcePersistentId<?>> ids = consents.searchForIds(query, new SystemRequestDetails());
-		return ids.stream().map(consents::readByPid).map(FhirConsentMapper::toImageConsent).toList();
+		return ids.stream().map(consents::readByPid).toList();
 	}
 }

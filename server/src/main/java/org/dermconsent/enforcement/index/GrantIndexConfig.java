@@ -49,7 +49,8 @@ public class GrantIndexConfig {
 		return index;
 	}
 
-	private static boolean isPostgres(DataSource dataSource) {
+	/** Whether the FHIR database is PostgreSQL (else H2): for the few statements whose SQL differs. */
+	public static boolean isPostgres(DataSource dataSource) {
 		try (Connection connection = dataSource.getConnection()) {
 			return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
 		} catch (SQLException e) {
