@@ -1,5 +1,6 @@
 package org.dermconsent.request;
 
+import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import org.dermconsent.access.RequestPurpose;
 import org.dermconsent.support.DermJson;
@@ -26,6 +27,9 @@ abstract class GuardianSuite extends FhirApi {
 
 	@Autowired
 	private DataSource dataSource;
+
+	@Autowired
+	private GuardianHandover handover;
 
 	@Test
 	void aGuardiansConsentForAMinorStopsGoverningAtTheEighteenthBirthday() {
@@ -54,6 +58,48 @@ abstract class GuardianSuite extends FhirApi {
 		// a birth date corrected back: a minor again, the guardian's consent governs again
 		fhir().body(patientJson(patient, eighteenTomorrow)).put("/Patient/" + patient).then().statusCode(200);
 		assertThat(aiTrainingSearch(12)).containsExactly(image);
+	}
+
+	@Test
+	void thePatientWhoCameOfAgeIsAskedOnceAboutEachUseTheGuardianAllowed() throws InterruptedException {
+		LocalDate today = LocalDate.now(ZoneOffset.UTC);
+		String patient = createResource("Patient", patientJson(null, today.minusYears(18)));
+		String guardian = createResource("RelatedPerson", "{\"resourceType\":\"RelatedPerson\"," + metaWithTestTag()
+				+ ",\"patient\":{\"reference\":\"Patient/" + patient + "\"}}");
+		String image = createResource("Media", DermJson.media(testTag, "Patient/" + patient, "deidentified", null, ""));
+		createResource("Consent", DermJson.consent(testTag, "Patient/" + patient, "active", List.of(
+						DermJson.permit("ai-training", "deidentified", null, null), DermJson.permit("education", null, null, null)))
+				.replace("\"dateTime\":", "\"performer\":[{\"reference\":\"RelatedPerson/" + guardian + "\"}],\"dateTime\":"));
+		assertThat(aiTrainingSearch(10)).isEmpty();
+
+		// rounds on several threads at once (as on several nodes), then again (as after a restart)
+		Thread[] rounds = new Thread[3];
+		for (int i = 0; i < rounds.length; i++) {
+			rounds[i] = new Thread(handover::handOverDue);
+			rounds[i].start();
+		}
+		for (Thread round : rounds) {
+			round.join();
+		}
+		handover.handOverDue();
+		JsonPath requests = fhir().get("/Task?for=Patient/" + patient + "&code=" + ConsentRequestSuite.REQUEST_CODE + "&status=requested")
+				.then().statusCode(200).extract().jsonPath();
+		assertThat(requests.getList("entry.resource.collect { task -> task.input.find { it.type.coding[0].code == 'purpose' }.valueCoding.code }",
+				String.class))
+				.containsExactlyInAnyOrder("ai-training", "education");
+		assertThat(requests.getList("entry.resource.requester.reference", String.class)).containsOnly("Device/dermconsent");
+		assertThat(requests.getList("entry.resource.description", String.class)).allMatch(text -> text.startsWith("You are now 18."));
+		assertThat(requests.getList("entry.resource.restriction.period.end", String.class)).doesNotContainNull();
+		fhir().get("/Device/dermconsent").then().statusCode(200);
+
+		// the patient allows ai-training only: granted to anyone again, and education stays denied
+		String aiTrainingRequest = requests.getString("entry.find { entry -> entry.resource.input.find { it.type.coding[0].code == 'purpose' }"
+				+ ".valueCoding.code == 'ai-training' }.resource.id");
+		fhir().body("{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"decision\",\"valueCode\":\"permit\"}]}")
+				.post("/Task/" + aiTrainingRequest + "/$respond").then().statusCode(200);
+		assertThat(aiTrainingSearch(11)).containsExactly(image);
+		assertThat(fhir().get("/Media/" + image + "/$consent-decision?purpose=education").then().statusCode(200)
+				.extract().<String>path("parameter.find { it.name == 'decision' }.valueCode")).isEqualTo("deny");
 	}
 
 	@Test
