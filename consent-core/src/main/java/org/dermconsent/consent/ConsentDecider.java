@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * <ol>
  *   <li>Only the governing consent counts: the most recent active one ({@link GoverningConsent}).</li>
- *   <li>Without one, the default policy permits clinical-care and denies everything else.</li>
+ *   <li>Without one, the default policy permits clinical-care and denies everything else; likewise from
+ *       the instant a guardian's consent stops governing ({@link ImageConsent#governsUntil()}).</li>
  *   <li>With one, among the provisions that apply (a nested one only if its parent does) the deepest,
  *       i.e. most specific, decides; at equal depth deny beats permit (fail closed), then document
  *       order. So a nested deny inside a permit carves an exception, and a nested permit inside the
@@ -38,6 +39,10 @@ public final class ConsentDecider {
         Optional<ImageConsent> governing = GoverningConsent.select(consentsOfPatient);
         if (governing.isEmpty()) {
             return byDefault(image, request, NO_CONSENT_REASON);
+        }
+        if (!governing.get().governsAt(request.time())) {
+            return byDefault(image, request, governing.get().id() + " was given by a guardian and stopped deciding at "
+                    + governing.get().governsUntil() + " (the patient's 18th birthday); only clinical-care is permitted by default");
         }
         return decideUnder(governing.get(), image, request);
     }

@@ -14,7 +14,7 @@ import java.util.TreeSet;
  * so that the server can filter searches in SQL instead of after fetching a page.
  *
  * <p>The governing consent does not depend on time, and a provision's match only changes at its own
- * period boundaries; between two consecutive boundaries every decision is constant. Likewise the
+ * period boundaries or where the consent stops governing ({@link ImageConsent#governsUntil()}); between two consecutive boundaries every decision is constant. Likewise the
  * only actors a decision can tell apart are those the consent names, plus "anyone else". So calling
  * {@code decide()} once per use x actor class x segment, at a point inside the segment, reproduces
  * {@code decide()} for every instant and actor. Calling {@code decide()} itself (rather than a second
@@ -39,7 +39,9 @@ public final class GrantTimeline {
         Optional<ImageConsent> governing = GoverningConsent.select(consentsOfPatient);
         Provision root = governing.map(ImageConsent::root).orElse(null);
         Set<String> namedActors = namedActors(root);
-        List<Segment> segments = segments(breakpoints(root));
+        TreeSet<Instant> breakpoints = breakpoints(root);
+        governing.map(ImageConsent::governsUntil).ifPresent(breakpoints::add);
+        List<Segment> segments = segments(breakpoints);
 
         List<String> actorClasses = new ArrayList<>(namedActors);
         actorClasses.add(null); // anyone the consent does not name

@@ -197,7 +197,9 @@ class GrantTimelineTest {
                     : ConsentStatus.values()[random.nextInt(ConsentStatus.values().length)];
             Instant dateTime = random.nextInt(10) == 0 ? null : pick(random, INSTANTS);
             Provision root = random.nextInt(20) == 0 ? null : randomProvision(random, 0);
-            consents.add(new ImageConsent("Consent/" + c, status, dateTime, root));
+            // some consents were given by a guardian and stop governing at the patient's majority
+            Instant governsUntil = random.nextInt(4) == 0 ? pick(random, INSTANTS) : null;
+            consents.add(new ImageConsent("Consent/" + c, status, dateTime, root, governsUntil));
         }
         return consents;
     }

@@ -185,8 +185,16 @@ class ConsentRequestAnswers {
 				.ifPresent(label -> permit.addSecurityLabel(new Coding(label.getSystem(), label.getCode(), label.getDisplay())));
 		ConsentRequests.period(task).ifPresent(period -> permit.setPeriod(period.copy()));
 		String requester = ConsentRequests.requester(task).orElseThrow();
+		if (GuardianHandover.SERVER_DEVICE.equals(requester)) {
+			// the server asks on behalf of no recipient: the use is granted as the guardian granted it, to anyone
+			return addImages(consent, task, permit);
+		}
 		permit.addActor().setRole(new CodeableConcept(new Coding(PARTICIPATION_TYPE, "IRCP", "information recipient")))
 				.setReference(new Reference(requester));
+		return addImages(consent, task, permit);
+	}
+
+	private static Consent addImages(Consent consent, Task task, Consent.ProvisionComponent permit) {
 		for (String image : ConsentRequests.images(task)) {
 			permit.addData().setMeaning(Consent.ConsentDataMeaning.INSTANCE).setReference(new Reference(image));
 		}

@@ -17,7 +17,8 @@ import java.time.Clock;
 
 /**
  * Consent requests (DESIGN 11): clients ask patients first, as Tasks; patients answer with
- * {@code Task/$respond}; unanswered requests lapse; patients are reminded of permits about to end.
+ * {@code Task/$respond}; unanswered requests lapse; patients are reminded of permits about to end; patients who come of age are
+ * asked about what their guardian allowed.
  */
 @Configuration
 public class ConsentRequestConfig {
@@ -51,9 +52,19 @@ public class ConsentRequestConfig {
 		return reminders;
 	}
 
+	@Bean(destroyMethod = "stop")
+	public GuardianHandover guardianHandover(DaoRegistry daoRegistry, DataSource dataSource,
+			PlatformTransactionManager transactionManager, ConsentRequestProperties properties) {
+		GuardianHandover handover = new GuardianHandover(daoRegistry, new GoverningConsents(daoRegistry), new RequesterDevices(daoRegistry),
+				new JdbcTemplate(dataSource), new TransactionTemplate(transactionManager), Clock.systemUTC(), properties.reminderInterval());
+		handover.createTableIfMissing();
+		return handover;
+	}
+
 	@EventListener(ApplicationReadyEvent.class)
 	public void startSchedules(ApplicationReadyEvent event) {
 		event.getApplicationContext().getBean(RequestLapse.class).start();
 		event.getApplicationContext().getBean(ExpiryReminders.class).start();
+		event.getApplicationContext().getBean(GuardianHandover.class).start();
 	}
 }

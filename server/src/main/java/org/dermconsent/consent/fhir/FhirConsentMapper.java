@@ -2,6 +2,7 @@ package org.dermconsent.consent.fhir;
 
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import org.dermconsent.consent.ConsentStatus;
+import org.dermconsent.consent.GuardianConsent;
 import org.dermconsent.consent.Identifiability;
 import org.dermconsent.consent.ImageConsent;
 import org.dermconsent.consent.Provision;
@@ -11,10 +12,13 @@ import org.dermconsent.consent.PurposeCode;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,11 +29,36 @@ public final class FhirConsentMapper {
 	private FhirConsentMapper() {}
 
 	public static ImageConsent toImageConsent(Consent consent) {
+		return toImageConsent(consent, null);
+	}
+
+	/**
+	 * @param birthDate the patient's, or null if unknown; with it, a consent performed by a RelatedPerson
+	 *                  (a guardian) while the patient was a minor governs until the 18th birthday only
+	 */
+	public static ImageConsent toImageConsent(Consent consent, LocalDate birthDate) {
+		Instant given = consent.hasDateTime() ? consent.getDateTime().toInstant() : null;
 		return new ImageConsent(
 				"Consent/" + consent.getIdElement().getIdPart(),
 				consent.hasStatus() ? ConsentStatus.fromCode(consent.getStatus().toCode()) : ConsentStatus.DRAFT,
-				consent.hasDateTime() ? consent.getDateTime().toInstant() : null,
-				consent.hasProvision() ? toProvision(consent.getProvision()) : null);
+				given,
+				consent.hasProvision() ? toProvision(consent.getProvision()) : null,
+				GuardianConsent.governsUntil(performedByGuardian(consent), birthDate, given).orElse(null));
+	}
+
+	/** A RelatedPerson among the performers: the consent was given for the patient, not by them. */
+	public static boolean performedByGuardian(Consent consent) {
+		return consent.getPerformer().stream()
+				.anyMatch(performer -> "RelatedPerson".equals(performer.getReferenceElement().getResourceType()));
+	}
+
+	/** A birth date at day precision or finer, as a date; a year or year-month alone is too vague to end a consent. */
+	public static LocalDate birthDate(Patient patient) {
+		DateType date = patient.getBirthDateElement();
+		if (!patient.hasBirthDate() || date.getPrecision() != TemporalPrecisionEnum.DAY) {
+			return null;
+		}
+		return LocalDate.parse(date.getValueAsString());
 	}
 
 	private static Provision toProvision(Consent.ProvisionComponent provision) {

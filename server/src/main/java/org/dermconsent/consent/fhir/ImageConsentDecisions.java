@@ -90,7 +90,7 @@ public class ImageConsentDecisions {
 				IdType id = consent.getIdElement();
 				versionOf.put("Consent/" + id.getIdPart(), "Consent/" + id.getIdPart() + "/_history/" + id.getVersionIdPart());
 			}
-			return stored.stream().map(FhirConsentMapper::toImageConsent).toList();
+			return consents.asJudged(patient, stored);
 		}
 
 		/** A derivative whose source is gone answers to its own subject's consent. */

@@ -12,6 +12,8 @@ import org.dermconsent.vocabulary.DermProfiles;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Media;
+import org.hl7.fhir.r4.model.Patient;
+import org.dermconsent.consent.fhir.FhirConsentMapper;
 import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -64,6 +67,10 @@ public class GrantIndexMaintainer {
 		if (!GrantLabelWrites.isGrantLabelWrite(request)) {
 			List<String> patients = new ArrayList<>(patientsDecidedBy(previous));
 			patients.addAll(patientsDecidedBy(resource));
+			if (resource instanceof Patient after && previous instanceof Patient before
+					&& !Objects.equals(FhirConsentMapper.birthDate(before), FhirConsentMapper.birthDate(after))) {
+				patients.add("Patient/" + after.getIdElement().getIdPart()); // relabelled below: see #updated
+			}
 			patientLock.lock(patients);
 		}
 	}
@@ -104,6 +111,11 @@ public class GrantIndexMaintainer {
 				// a moved image also moves the derivatives whose consent it decides
 				patientBefore.ifPresent(pending()::addPatient);
 				patientAfter.ifPresent(pending()::addPatient);
+			}
+		} else if (resource instanceof Patient after && previous instanceof Patient before) {
+			// the birth date decides when a guardian's consent stops governing
+			if (!Objects.equals(FhirConsentMapper.birthDate(before), FhirConsentMapper.birthDate(after))) {
+				pending().addPatient("Patient/" + after.getIdElement().getIdPart());
 			}
 		} else {
 			consentPatient(previous).ifPresent(pending()::addPatient);

@@ -11,12 +11,15 @@ import org.dermconsent.consent.ProvisionType;
 import org.dermconsent.consent.PurposeCode;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.time.LocalDate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,6 +53,24 @@ class FhirConsentMapperTest {
 		assertThat(nested.identifiability()).containsExactly(Identifiability.DEIDENTIFIED);
 		assertThat(nested.actors()).containsExactly("Organization/lab");
 		assertThat(nested.data()).containsExactly("Media/42");
+	}
+
+	@Test
+	void aGuardiansConsentGivenForAMinorGovernsUntilTheEighteenthBirthdayInUtc() {
+		Consent consent = new Consent();
+		consent.setId("Consent/8");
+		consent.setStatus(Consent.ConsentState.ACTIVE);
+		consent.setDateTimeElement(new DateTimeType("2020-05-01T09:00:00Z"));
+		Patient patient = new Patient();
+		patient.setBirthDateElement(new DateType("2008-03-10"));
+		LocalDate born = FhirConsentMapper.birthDate(patient);
+
+		assertThat(FhirConsentMapper.toImageConsent(consent, born).governsUntil()).as("given by the patient").isNull();
+		consent.addPerformer(new Reference("RelatedPerson/mother"));
+		assertThat(FhirConsentMapper.toImageConsent(consent, born).governsUntil()).isEqualTo(Instant.parse("2026-03-10T00:00:00Z"));
+		assertThat(FhirConsentMapper.toImageConsent(consent, null).governsUntil()).as("birth date unknown").isNull();
+		patient.setBirthDateElement(new DateType("2008-03"));
+		assertThat(FhirConsentMapper.birthDate(patient)).as("a month is too vague").isNull();
 	}
 
 	@Test

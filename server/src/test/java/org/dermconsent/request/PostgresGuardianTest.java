@@ -1,0 +1,6 @@
+package org.dermconsent.request;
+
+import org.dermconsent.support.PostgresServerTest;
+
+@PostgresServerTest
+class PostgresGuardianTest extends GuardianSuite {}
