@@ -70,8 +70,9 @@ final class PatientJourney {
 		box.click();
 		shot("choice-ticked");
 		driver.findElement(By.id("save-choices")).click();
-		new WebDriverWait(driver, WAIT).until(d -> "permit".equals(decision("ai-training/deidentified")));
-		assertThat(driver.findElement(By.id("status")).getText()).contains("saved");
+		// the status is said after the grid and the form are drawn again
+		new WebDriverWait(driver, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "saved"));
+		assertThat(decision("ai-training/deidentified")).isEqualTo("permit");
 		assertThat(decision("research/deidentified")).isEqualTo("permit");
 		assertThat(errors()).isEmpty();
 		shot("choice-saved");
@@ -113,14 +114,14 @@ final class PatientJourney {
 		driver.switchTo().activeElement().sendKeys(Keys.TAB);
 		assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("withdraw-confirm");
 		driver.switchTo().activeElement().sendKeys(Keys.ENTER);
-		new WebDriverWait(driver, WAIT).until(d -> "deny".equals(decision("ai-training/deidentified"))
-				&& "deny".equals(decision("research/deidentified")));
+		new WebDriverWait(driver, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "withdrawn"));
+		assertThat(decision("ai-training/deidentified")).isEqualTo("deny");
+		assertThat(decision("research/deidentified")).isEqualTo("deny");
 		List<WebElement> cells = driver.findElements(By.cssSelector("#choices-grid td[data-grant]"));
 		assertThat(cells).allSatisfy(cell -> {
 			String grant = cell.getAttribute("data-grant");
 			assertThat(cell.getAttribute("data-decision")).as(grant).isEqualTo(grant.startsWith("clinical-care/") ? "permit" : "deny");
 		});
-		assertThat(driver.findElement(By.id("status")).getText()).contains("withdrawn");
 		assertThat(errors()).isEmpty();
 		shot("withdrawn");
 		assertThat(researchSearch("research")).isEmpty();
@@ -224,9 +225,11 @@ final class PatientJourney {
 				.then().statusCode(200).extract().jsonPath().getList("entry.resource.id", String.class);
 	}
 
+	/** Read in one script: the app redraws the grid, so an element found before may be gone a moment later. */
 	String decision(String grant) {
-		List<WebElement> cells = driver.findElements(By.cssSelector("td[data-grant='" + grant + "']"));
-		return cells.isEmpty() ? null : cells.get(0).getAttribute("data-decision");
+		return (String) ((JavascriptExecutor) driver).executeScript(
+				"const cell = document.querySelector(\"td[data-grant='\" + arguments[0] + \"']\");"
+						+ " return cell ? cell.getAttribute('data-decision') : null;", grant);
 	}
 
 	/** Every form control has a label, every image a text alternative, the page its landmarks. */
@@ -238,8 +241,11 @@ final class PatientJourney {
 		assertThat(driver.findElements(By.cssSelector("header, nav, main, footer"))).hasSize(4);
 	}
 
+	@SuppressWarnings("unchecked")
 	private List<String> errors() {
-		return driver.findElements(By.cssSelector(".error")).stream().filter(WebElement::isDisplayed).map(WebElement::getText).toList();
+		// one script, for the same reason as decision()
+		return (List<String>) ((JavascriptExecutor) driver).executeScript(
+				"return Array.from(document.querySelectorAll('.error')).filter(e => e.offsetParent !== null).map(e => e.innerText);");
 	}
 
 	private void scrollTo(WebElement element) {
