@@ -24,30 +24,8 @@ case $db in h2|postgres) ;; *) echo "DB must be h2 or postgres, not $db" >&2; ex
 work=$(mktemp -d)
 pid=
 pg_port=${PG_PORT:-55433}
-pg_bin=${PG_BIN:-$(dirname "$(readlink -f "$(command -v pg_ctl 2>/dev/null || echo /usr/lib/postgresql/15/bin/pg_ctl)")")}
+. bench/lib.sh
 
-# PostgreSQL refuses to run as root: the cluster then belongs to the postgres account
-as_pg_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-start_postgres() {
-  mkdir -p "$work/pg"; [ "$(id -u)" = 0 ] && chown postgres "$work" "$work/pg"
-  as_pg_owner "$pg_bin/initdb" -D "$work/pg" -U dermconsent --auth=trust -E UTF8 >"$work/initdb.log"
-  as_pg_owner "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/postgres.log" -w start \
-    -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c max_connections=100" >/dev/null
-  "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U dermconsent dermconsent
-  echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on port $pg_port" >&2
-}
-stop_postgres() {
-  [ "$db" = postgres ] && [ -f "$work/pg/postmaster.pid" ] || return 0
-  as_pg_owner "$pg_bin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null || true
-}
-stop_server() {
-  [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  pid=
-}
 cleanup() {
   stop_server
   stop_postgres
@@ -63,7 +41,7 @@ fi
 cp "$jar" "$work/dermconsent.jar"
 
 if [ "$db" = postgres ]; then
-  start_postgres
+  start_postgres dermconsent
   storage=(--spring.profiles.active=postgres
     --spring.datasource.url="jdbc:postgresql://127.0.0.1:$pg_port/dermconsent" --spring.datasource.username=dermconsent)
 else

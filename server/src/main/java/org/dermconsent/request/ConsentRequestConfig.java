@@ -46,7 +46,7 @@ public class ConsentRequestConfig {
 	@Bean(destroyMethod = "stop")
 	public ExpiryReminders expiryReminders(DaoRegistry daoRegistry, DataSource dataSource,
 			PlatformTransactionManager transactionManager, ConsentRequestProperties properties) {
-		ExpiryReminders reminders = new ExpiryReminders(daoRegistry, new JdbcTemplate(dataSource),
+		ExpiryReminders reminders = new ExpiryReminders(daoRegistry, new GoverningConsents(daoRegistry), new JdbcTemplate(dataSource),
 				new TransactionTemplate(transactionManager), Clock.systemUTC(), properties.reminderInterval());
 		reminders.createTableIfMissing();
 		return reminders;

@@ -19,7 +19,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The governing derm image consent of a patient as stored (DESIGN 3: the most recent active one by
@@ -57,6 +60,22 @@ class GoverningConsents {
 		} catch (ResourceNotFoundException | ResourceGoneException missing) {
 			return null;
 		}
+	}
+
+	/**
+	 * Every patient's most recent active derm consent as stored, among the first {@code limit} active ones
+	 * found: what the background rounds (expiry reminders, guardian handover) look at.
+	 */
+	List<Consent> latestOfEachPatient(int limit) {
+		SearchParameterMap active = SearchParameterMap.newSynchronous()
+				.add(Consent.SP_CATEGORY, new TokenParam(DermProfiles.CONSENT_CATEGORY_SYSTEM, DermProfiles.DERM_IMAGE_USE))
+				.add(Consent.SP_STATUS, new TokenParam("active"));
+		active.setLoadSynchronousUpTo(limit);
+		Map<String, Optional<Consent>> byPatient = consents.searchForIds(active, new SystemRequestDetails()).stream()
+				.map(consents::readByPid).filter(Consent::hasDateTime)
+				.collect(Collectors.groupingBy(consent -> consent.getPatient().getReference(),
+						Collectors.maxBy(Comparator.comparing(Consent::getDateTime))));
+		return byPatient.values().stream().flatMap(Optional::stream).toList();
 	}
 
 	Optional<Consent> asStored(String patientReference) {

@@ -2,13 +2,10 @@ package org.dermconsent.request;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.TokenParam;
 import org.dermconsent.consent.Identifiability;
 import org.dermconsent.consent.fhir.FhirConsentMapper;
 import org.dermconsent.vocabulary.ConsentRequests;
-import org.dermconsent.vocabulary.DermProfiles;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
@@ -17,22 +14,15 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * Hands a guardian's choices over to the patient who came of age (DESIGN 11): when the governing consent
@@ -53,49 +43,33 @@ class GuardianHandover {
 	private static final Logger log = LoggerFactory.getLogger(GuardianHandover.class);
 	private static final int CONSENTS_PER_ROUND = 5_000;
 
-	private final IFhirResourceDao<Consent> consents;
 	private final IFhirResourceDao<Task> tasks;
 	private final GoverningConsents governing;
 	private final RequesterDevices devices;
-	private final JdbcTemplate jdbc;
-	private final TransactionTemplate transaction;
+	private final OnceOnly asked;
 	private final Clock clock;
-	private final Duration interval;
-	private ScheduledExecutorService executor;
+	private final ScheduledRound round;
 
 	GuardianHandover(DaoRegistry daoRegistry, GoverningConsents governing, RequesterDevices devices, JdbcTemplate jdbc,
 			TransactionTemplate transaction, Clock clock, Duration interval) {
-		this.consents = daoRegistry.getResourceDao(Consent.class);
 		this.tasks = daoRegistry.getResourceDao(Task.class);
 		this.governing = governing;
 		this.devices = devices;
-		this.jdbc = jdbc;
-		this.transaction = transaction;
+		this.asked = new OnceOnly(jdbc, transaction, "DC_GUARDIAN_HANDOVER", "HANDOVER_KEY");
 		this.clock = clock;
-		this.interval = interval;
+		this.round = new ScheduledRound("guardian-handover", interval, this::handOverDue);
 	}
 
 	void createTableIfMissing() {
-		jdbc.execute("CREATE TABLE IF NOT EXISTS DC_GUARDIAN_HANDOVER (HANDOVER_KEY VARCHAR(300) NOT NULL PRIMARY KEY,"
-				+ " CREATED_AT_MILLIS BIGINT NOT NULL)");
+		asked.createTableIfMissing();
 	}
 
-	public synchronized void start() {
-		if (executor == null) {
-			executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-				Thread thread = new Thread(runnable, "guardian-handover");
-				thread.setDaemon(true);
-				return thread;
-			});
-			executor.scheduleWithFixedDelay(this::handOverDue, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-		}
+	public void start() {
+		round.start();
 	}
 
-	public synchronized void stop() {
-		if (executor != null) {
-			executor.shutdownNow();
-			executor = null;
-		}
+	public void stop() {
+		round.stop();
 	}
 
 	/** One round: a request for every permitted use of every guardian's consent that ended, unless written before. */
@@ -138,32 +112,13 @@ class GuardianHandover {
 
 	/** Per patient the most recent active derm consent (as stored), if a guardian performed it. */
 	private List<Consent> guardiansConsentsGoverning() {
-		SearchParameterMap active = SearchParameterMap.newSynchronous()
-				.add(Consent.SP_CATEGORY, new TokenParam(DermProfiles.CONSENT_CATEGORY_SYSTEM, DermProfiles.DERM_IMAGE_USE))
-				.add(Consent.SP_STATUS, new TokenParam("active"));
-		active.setLoadSynchronousUpTo(CONSENTS_PER_ROUND);
-		Map<String, Optional<Consent>> byPatient = consents.searchForIds(active, new SystemRequestDetails()).stream()
-				.map(consents::readByPid).filter(Consent::hasDateTime)
-				.collect(Collectors.groupingBy(consent -> consent.getPatient().getReference(),
-						Collectors.maxBy(Comparator.comparing(Consent::getDateTime))));
-		return byPatient.values().stream().flatMap(Optional::stream).filter(FhirConsentMapper::performedByGuardian).toList();
+		return governing.latestOfEachPatient(CONSENTS_PER_ROUND).stream().filter(FhirConsentMapper::performedByGuardian).toList();
 	}
 
 	/** Writes the request unless it was written before (by this node or another); whether it wrote it. */
 	private boolean ask(Consent consent, int index, Consent.ProvisionComponent permit, Instant now) {
 		String key = "Consent/" + consent.getIdElement().getIdPart() + "/provision/" + index;
-		try {
-			return Boolean.TRUE.equals(transaction.execute(status -> {
-				if (!jdbc.queryForList("SELECT 1 FROM DC_GUARDIAN_HANDOVER WHERE HANDOVER_KEY = ?", key).isEmpty()) {
-					return false;
-				}
-				jdbc.update("INSERT INTO DC_GUARDIAN_HANDOVER (HANDOVER_KEY, CREATED_AT_MILLIS) VALUES (?, ?)", key, now.toEpochMilli());
-				tasks.create(request(consent, permit, now), new SystemRequestDetails());
-				return true;
-			}));
-		} catch (DataIntegrityViolationException writtenMeanwhile) {
-			return false; // another round asked first; its Task stands, this one was rolled back
-		}
+		return asked.write(key, now, () -> tasks.create(request(consent, permit, now), new SystemRequestDetails()));
 	}
 
 	private static Task request(Consent consent, Consent.ProvisionComponent permit, Instant now) {

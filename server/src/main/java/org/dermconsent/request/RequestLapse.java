@@ -19,9 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Cancels consent requests nobody answered by their {@code restriction.period.end} (DESIGN 11), every
@@ -39,8 +36,7 @@ public class RequestLapse {
 	private final PatientWriteLock patientLock;
 	private final TransactionTemplate transaction;
 	private final Clock clock;
-	private final Duration interval;
-	private ScheduledExecutorService executor;
+	private final ScheduledRound round;
 
 	RequestLapse(DaoRegistry daoRegistry, PatientWriteLock patientLock, TransactionTemplate transaction, Clock clock,
 			Duration interval) {
@@ -48,29 +44,19 @@ public class RequestLapse {
 		this.patientLock = patientLock;
 		this.transaction = transaction;
 		this.clock = clock;
-		this.interval = interval;
+		this.round = new ScheduledRound("consent-request-lapse", interval, this::lapseDue);
 	}
 
 	static boolean lapsed(Task task, Instant now) {
 		return task.getRestriction().getPeriod().hasEnd() && !task.getRestriction().getPeriod().getEnd().toInstant().isAfter(now);
 	}
 
-	public synchronized void start() {
-		if (executor == null) {
-			executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-				Thread thread = new Thread(runnable, "consent-request-lapse");
-				thread.setDaemon(true);
-				return thread;
-			});
-			executor.scheduleWithFixedDelay(this::lapseDue, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-		}
+	public void start() {
+		round.start();
 	}
 
-	public synchronized void stop() {
-		if (executor != null) {
-			executor.shutdownNow();
-			executor = null;
-		}
+	public void stop() {
+		round.stop();
 	}
 
 	/** One round: every open request past its end is cancelled, each in its own transaction. */

@@ -1,0 +1,36 @@
+# Shell functions the benchmark scripts share (sourced, not run): a throwaway PostgreSQL cluster in
+# $work/pg, and stopping the server they started last ($pid). Set work, db, pg_port and pid first.
+pg_bin=${PG_BIN:-$(dirname "$(readlink -f "$(command -v pg_ctl 2>/dev/null || echo /usr/lib/postgresql/15/bin/pg_ctl)")")}
+
+# PostgreSQL refuses to run as root: the cluster then belongs to the postgres account
+as_pg_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+start_postgres() { # [database]: starts the cluster (made if missing), creates the database if named and missing
+  if [ ! -f "$work/pg/PG_VERSION" ]; then
+    mkdir -p "$work/pg"; [ "$(id -u)" = 0 ] && chown postgres "$work" "$work/pg"
+    as_pg_owner "$pg_bin/initdb" -D "$work/pg" -U dermconsent --auth=trust -E UTF8 >"$work/initdb.log"
+  fi
+  [ "$(id -u)" = 0 ] && chown postgres "$work"
+  as_pg_owner "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/postgres.log" -w start \
+    -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c max_connections=100" >/dev/null
+  if [ -n "${1:-}" ]; then
+    "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U dermconsent -d postgres -tAc \
+      "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1 \
+      || "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U dermconsent "$1"
+  fi
+  echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on port $pg_port" >&2
+}
+
+stop_postgres() {
+  [ "$db" = postgres ] && [ -f "$work/pg/postmaster.pid" ] || return 0
+  as_pg_owner "$pg_bin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null || true
+}
+
+stop_server() { # politely, then after 60 s by force
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pid=
+}
