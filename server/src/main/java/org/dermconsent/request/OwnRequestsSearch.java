@@ -4,7 +4,6 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.model.api.IQueryParameterType;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
@@ -13,9 +12,9 @@ import ca.uhn.fhir.rest.param.TokenParamModifier;
 import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
 import org.dermconsent.access.RequestPurpose;
 import org.dermconsent.vocabulary.ConsentRequests;
+import org.dermconsent.vocabulary.SearchCriteria;
 import org.dermconsent.vocabulary.WithdrawalNotices;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -45,7 +44,7 @@ public class OwnRequestsSearch {
 			return; // security off (one client), or a clinician acting for patients
 		}
 		if (agency.patient().isPresent()) {
-			if (!asksOnlyFor(params, FOR, agency.patient().get())) {
+			if (!SearchCriteria.asksOnlyFor(params, FOR, agency.patient().get())) {
 				params.add(FOR, new ReferenceParam(agency.patient().get()));
 			}
 			return;
@@ -54,33 +53,14 @@ public class OwnRequestsSearch {
 		params.add(CODE, new TokenParam(ConsentRequests.TASK_TYPE, ConsentRequests.CONSENT_EXPIRING)
 				.setModifier(TokenParamModifier.NOT));
 		String requester = WithdrawalNotices.ownerFor(client.get());
-		if (asksOnlyFor(params, REQUESTER, requester)) {
+		if (SearchCriteria.asksOnlyFor(params, REQUESTER, requester)) {
 			return;
 		}
-		if (asksOnlyFor(params, CODE, ConsentRequests.REQUEST_CODE)) {
+		if (SearchCriteria.asksOnlyFor(params, CODE, ConsentRequests.REQUEST_CODE)) {
 			params.add(REQUESTER, new ReferenceParam(requester));
 		} else {
 			params.add(CODE, new TokenParam(ConsentRequests.TASK_TYPE, ConsentRequests.CONSENT_REQUEST)
 					.setModifier(TokenParamModifier.NOT));
 		}
-	}
-
-	/** Whether one of the search's criteria on {@code name} allows nothing but {@code value}. */
-	private static boolean asksOnlyFor(SearchParameterMap params, String name, String value) {
-		List<List<IQueryParameterType>> criteria = params.get(name);
-		if (criteria == null) {
-			return false;
-		}
-		return criteria.stream().anyMatch(anyOf -> anyOf.size() == 1 && value.equals(valueOf(anyOf.get(0))));
-	}
-
-	private static String valueOf(IQueryParameterType criterion) {
-		if (criterion instanceof ReferenceParam reference && reference.getChain() == null && reference.getMissing() == null) {
-			return reference.getResourceType() == null ? reference.getIdPart() : reference.getResourceType() + "/" + reference.getIdPart();
-		}
-		if (criterion instanceof TokenParam token && token.getModifier() == null && token.getMissing() == null) {
-			return token.getSystem() + "|" + token.getValue();
-		}
-		return null;
 	}
 }
