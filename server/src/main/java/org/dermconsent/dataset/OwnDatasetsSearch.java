@@ -6,9 +6,6 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.ReferenceParam;
-import ca.uhn.fhir.rest.param.TokenParam;
-import ca.uhn.fhir.rest.param.TokenParamModifier;
 import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
 import org.dermconsent.access.RequestPurpose;
 import org.dermconsent.vocabulary.Datasets;
@@ -27,7 +24,6 @@ import java.util.Optional;
 @Interceptor
 public class OwnDatasetsSearch {
 
-	private static final String CODE = "code";
 	private static final String SOURCE = "source";
 
 	@Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
@@ -40,13 +36,6 @@ public class OwnDatasetsSearch {
 			return; // security off: one client, whose every dataset is its own
 		}
 		String source = WithdrawalNotices.ownerFor(client.get());
-		if (SearchCriteria.asksOnlyFor(params, SOURCE, source)) {
-			return;
-		}
-		if (SearchCriteria.asksOnlyFor(params, CODE, Datasets.DATASET_CODE)) {
-			params.add(SOURCE, new ReferenceParam(source));
-		} else {
-			params.add(CODE, new TokenParam(Datasets.LIST_TYPE, Datasets.DATASET).setModifier(TokenParamModifier.NOT));
-		}
+		SearchCriteria.selectOnlyOwn(params, SOURCE, source, Datasets.LIST_TYPE, Datasets.DATASET);
 	}
 }

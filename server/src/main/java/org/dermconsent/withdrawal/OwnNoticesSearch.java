@@ -6,9 +6,6 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.ReferenceParam;
-import ca.uhn.fhir.rest.param.TokenParam;
-import ca.uhn.fhir.rest.param.TokenParamModifier;
 import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
 import org.dermconsent.access.RequestPurpose;
 import org.dermconsent.vocabulary.SearchCriteria;
@@ -25,7 +22,6 @@ import java.util.Optional;
 @Interceptor
 public class OwnNoticesSearch {
 
-	private static final String CODE = "code";
 	private static final String OWNER = "owner";
 
 	@Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
@@ -38,14 +34,6 @@ public class OwnNoticesSearch {
 			return; // security off: one client, whose every notice is its own
 		}
 		String owner = WithdrawalNotices.ownerFor(client.get());
-		if (SearchCriteria.asksOnlyFor(params, OWNER, owner)) {
-			return;
-		}
-		if (SearchCriteria.asksOnlyFor(params, CODE, WithdrawalNotices.NOTICE_CODE)) {
-			params.add(OWNER, new ReferenceParam(owner));
-		} else {
-			params.add(CODE, new TokenParam(WithdrawalNotices.TASK_TYPE, WithdrawalNotices.WITHDRAWAL_NOTICE)
-					.setModifier(TokenParamModifier.NOT));
-		}
+		SearchCriteria.selectOnlyOwn(params, OWNER, owner, WithdrawalNotices.TASK_TYPE, WithdrawalNotices.WITHDRAWAL_NOTICE);
 	}
 }
