@@ -9,6 +9,8 @@
 # Usage: bench/consent.sh [images=100000] [images-per-patient=10]
 #   env: PORT (default 18181), JAVA_OPTS (extra JVM options), REQUESTS (timed requests per cohort, 50),
 #        THREADS (ingest threads, 2), BUNDLE_ENTRIES (entries per transaction, 300),
+#        MEASURE=0 (ingest only, keep the work directory: measure later with WORK=<it>, e.g. on a quiet machine),
+#        AUDIT_PHASES=0 (skip the two audit-off phases: the filtered/unfiltered ratio needs only the first two),
 #        KEEP=1 (keep the work directory with database and server logs),
 #        WORK=<kept work directory> (measure again on its data: no new ingest; the directory is kept),
 #        DB=postgres (a throwaway PostgreSQL cluster in the work directory instead of H2; needs initdb,
@@ -79,6 +81,11 @@ if [ -z "${WORK:-}" ]; then
   start_server ingest.log
   bench generate --images "$images" --per-patient "$per_patient" --threads "${THREADS:-2}" --bundle-entries "${BUNDLE_ENTRIES:-300}"
   stop_server
+  if [ "${MEASURE:-1}" = 0 ]; then
+    KEEP=1
+    echo "ingested; measure with: WORK=$work DB=$db bench/consent.sh $images $per_patient" >&2
+    exit 0
+  fi
 else
   echo "measuring again on $work (ingested earlier; its ingest figures are reported as they were)" >&2
 fi
@@ -97,13 +104,15 @@ fi
 bench measure --phase unfiltered --requests "${REQUESTS:-50}"
 stop_server
 
-start_server audit-off.log --dermconsent.audit.enabled=false
-bench measure --phase audit-off --requests "${REQUESTS:-50}"
-stop_server
+if [ "${AUDIT_PHASES:-1}" != 0 ]; then
+  start_server audit-off.log --dermconsent.audit.enabled=false
+  bench measure --phase audit-off --requests "${REQUESTS:-50}"
+  stop_server
 
-start_server unfiltered-audit-off.log --dermconsent.enforcement.enabled=false --dermconsent.audit.enabled=false
-bench measure --phase unfiltered-audit-off --requests "${REQUESTS:-50}"
-stop_server
+  start_server unfiltered-audit-off.log --dermconsent.enforcement.enabled=false --dermconsent.audit.enabled=false
+  bench measure --phase unfiltered-audit-off --requests "${REQUESTS:-50}"
+  stop_server
+fi
 
 # what went wrong inside the server, if anything
 log_summary() {
@@ -117,6 +126,7 @@ extra=$(printf '{"database":"%s","jar":"%s","jar_bytes":%d,"enforcement_off_logg
   "$db" "$jar" "$(stat -c %s "$work/dermconsent.jar")" "$off" "$(log_summary filtered.log)" "$(log_summary unfiltered.log)")
 bench report --extra "$extra"
 for phase in ingest filtered unfiltered audit-off unfiltered-audit-off; do
+  [ -f "$work/$phase.log" ] || continue
   n=$(grep -c ' ERROR ' "$work/$phase.log" || true)
   [ "$n" = 0 ] || { echo "server log ($phase) has $n ERROR lines, first ones:" >&2; grep ' ERROR ' "$work/$phase.log" | awk 'NR <= 5' | cut -c1-400 >&2; }
 done

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Startup and memory of DermConsent against a minimal HAPI FHIR JPA server of the same HAPI version (the
 # post-filter peer, bench/postfilter-baseline, with its ConsentInterceptor switched off), side by side:
-# ROUNDS rounds, each starting the two servers one after the other (the order alternates per round),
+#   dermconsent      as the build lays it out and the README starts it: server/target/dermconsent/ (an
+#                    application jar plus lib/)
+#   minimal-hapi     the peer as Spring Boot builds it, one executable jar (as HAPI's JPA starter is run)
+#   minimal-hapi-x   the same peer laid out like DermConsent (java -Djarmode=tools ... extract), so that the
+#                    layout's share of the difference shows
+# ROUNDS rounds, each starting the servers one after the other (the order rotates per round),
 # each on a fresh embedded H2 database, with no -Xmx unless JAVA_OPTS gives one. Per start: seconds from
 # JVM launch to the first successful GET /fhir/metadata and RSS right then. Then, unless LOAD_SECONDS=0,
 # each server is started once more and RSS is printed before and after LOAD_SECONDS of mixed load
@@ -14,9 +19,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-dc_jar=server/target/dermconsent.jar
+dc_app=server/target/dermconsent
 peer_jar=bench/postfilter-baseline/target/postfilter-baseline.jar
-[ -f "$dc_jar" ] || { echo "build DermConsent first: mvn -B -q -DskipTests package" >&2; exit 1; }
+[ -f "$dc_app/dermconsent.jar" ] || { echo "build DermConsent first: mvn -B -q -DskipTests package" >&2; exit 1; }
 if [ ! -f "$peer_jar" ]; then
   echo "building the minimal HAPI server ($peer_jar)" >&2
   mvn -B -o -q -f bench/postfilter-baseline/pom.xml package -DskipTests >&2
@@ -41,7 +46,8 @@ trap 'exit 130' INT TERM
 if curl -s -o /dev/null --max-time 2 "$base/metadata"; then
   echo "something already answers on port $port; set PORT to a free port" >&2; exit 1
 fi
-cp "$dc_jar" "$work/dermconsent.jar"; cp "$peer_jar" "$work/minimal-hapi.jar"
+cp -r "$dc_app" "$work/dermconsent"; cp "$peer_jar" "$work/minimal-hapi.jar"
+java -Djarmode=tools -jar "$work/minimal-hapi.jar" extract --destination "$work/minimal-hapi-x" >/dev/null
 
 rss_mib() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$1/status") / 1024 )); }
 # start <server> <log>: launches on a fresh database, waits for /metadata; sets pid, secs, rss
@@ -50,13 +56,12 @@ start() {
   mkdir -p "$dir"
   local t0 t1
   t0=$(date +%s%N)
-  if [ "$which" = dermconsent ]; then
-    # shellcheck disable=SC2086
-    (cd "$dir" && exec java ${JAVA_OPTS:-} ${DC_OPTS:-} -jar "$work/dermconsent.jar" --server.port="$port" >"$log" 2>&1) &
-  else
-    # shellcheck disable=SC2086
-    (cd "$dir" && exec java ${JAVA_OPTS:-} ${HAPI_OPTS:-} -jar "$work/minimal-hapi.jar" --server.port="$port" --baseline.consent=false >"$log" 2>&1) &
-  fi
+  # shellcheck disable=SC2086
+  case $which in
+    dermconsent) (cd "$dir" && exec java ${JAVA_OPTS:-} ${DC_OPTS:-} -jar "$work/dermconsent/dermconsent.jar" --server.port="$port" >"$log" 2>&1) & ;;
+    minimal-hapi) (cd "$dir" && exec java ${JAVA_OPTS:-} ${HAPI_OPTS:-} -jar "$work/minimal-hapi.jar" --server.port="$port" --baseline.consent=false >"$log" 2>&1) & ;;
+    minimal-hapi-x) (cd "$dir" && exec java ${JAVA_OPTS:-} ${HAPI_OPTS:-} -jar "$work/minimal-hapi-x/minimal-hapi.jar" --server.port="$port" --baseline.consent=false >"$log" 2>&1) & ;;
+  esac
   pid=$!
   until curl -fs -o /dev/null --max-time 5 "$base/metadata"; do
     kill -0 "$pid" 2>/dev/null || { echo "$which exited; log:" >&2; tail -30 "$log" >&2; exit 1; }
@@ -68,24 +73,28 @@ start() {
 }
 
 declare -A times rsses
-echo "round  server        startup s  RSS MiB  load average"
+servers=(minimal-hapi dermconsent minimal-hapi-x)
+echo "round  server          startup s  RSS MiB  load average"
 for r in $(seq 1 "$rounds"); do
-  order=(minimal-hapi dermconsent); (( r % 2 == 0 )) && order=(dermconsent minimal-hapi)
+  shift_by=$(( (r - 1) % ${#servers[@]} ))
+  order=("${servers[@]:$shift_by}" "${servers[@]:0:$shift_by}")
   for which in "${order[@]}"; do
     start "$which" "$work/$which-$r.log"
-    printf '%5d  %-12s  %9s  %7s  %s\n' "$r" "$which" "$secs" "$rss" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    printf '%5d  %-14s  %9s  %7s  %s\n' "$r" "$which" "$secs" "$rss" "$(cut -d' ' -f1-3 /proc/loadavg)"
     times[$which]+="$secs "; rsses[$which]+="$rss "
     stop_server
   done
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}'; }
 echo
-for which in minimal-hapi dermconsent; do
-  printf '%-12s  median startup %s s (%s), median RSS after startup %s MiB (%s)\n' "$which" \
+for which in "${servers[@]}"; do
+  printf '%-14s  median startup %s s (%s), median RSS after startup %s MiB (%s)\n' "$which" \
     "$(echo "${times[$which]}" | median)" "${times[$which]% }" "$(echo "${rsses[$which]}" | median)" "${rsses[$which]% }"
 done
-printf 'startup ratio DermConsent / minimal HAPI (medians): %.2f\n' \
-  "$(echo "$(echo "${times[dermconsent]}" | median) / $(echo "${times[minimal-hapi]}" | median)" | bc -l)"
+for peer in minimal-hapi minimal-hapi-x; do
+  printf 'startup ratio DermConsent / %s (medians): %.2f\n' "$peer" \
+    "$(echo "$(echo "${times[dermconsent]}" | median) / $(echo "${times[$peer]}" | median)" | bc -l)"
+done
 
 if [ "$load_seconds" != 0 ]; then
   echo
@@ -95,7 +104,7 @@ if [ "$load_seconds" != 0 ]; then
     before=$rss
     out=$(python3 "$root/bench/mixed-load.py" --base "$base" --seconds "$load_seconds" --threads "${LOAD_THREADS:-2}")
     after=$(rss_mib "$pid")
-    printf '%-12s  RSS after startup %s MiB, after load %s MiB (%+d MiB); load average %s; %s\n' \
+    printf '%-14s  RSS after startup %s MiB, after load %s MiB (%+d MiB); load average %s; %s\n' \
       "$which" "$before" "$after" $(( after - before )) "$(cut -d' ' -f1-3 /proc/loadavg)" "$out"
     stop_server
   done

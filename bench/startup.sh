@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Prints: jar size, time from JVM launch to the first successful GET /fhir/metadata, and the
+# Prints: size of the server as laid out (server/target/dermconsent/: application jar and lib/), time from JVM launch to the first successful GET /fhir/metadata, and the
 # server's resident memory right after that, on a fresh embedded database.
 # Usage: bench/startup.sh [extra JVM options...]   (build first: mvn -B -q -DskipTests package)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jar=server/target/dermconsent.jar
+jar=server/target/dermconsent/dermconsent.jar
 [ -f "$jar" ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 1; }
 port=${PORT:-18080}
 work=$(mktemp -d)
@@ -21,7 +21,8 @@ ready=$(date +%s%N)
 java_pid=$(pgrep -P "$pid" java || echo "$pid")
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$java_pid/status")
 
-printf 'jar size:               %d MiB\n' $(( $(stat -c %s "$jar") / 1048576 ))
+printf 'server size:            %d MiB\n' $(( $(du -sb "$(dirname "$jar")" | cut -f1) / 1048576 ))
 printf 'startup to /metadata:   %.1f s\n' "$(echo "($ready - $start) / 1000000000" | bc -l)"
 printf 'RSS after startup:      %d MiB\n' $(( rss_kb / 1024 ))
 grep -o 'DermConsent ready:.*' "$work/server.log" || true
+grep -o 'Heap after startup:.*' "$work/server.log" || true

@@ -1,5 +1,7 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.enforcement.index.H2LabelJoinOrder;
+
 import org.dermconsent.vocabulary.LocalBinaryUrl;
 import org.dermconsent.access.PurposeAuthority;
 import org.dermconsent.access.RequestPurpose;
@@ -81,7 +83,7 @@ public class EnforcementConfig {
 			ImageConsentDecisions decisions, IJobCoordinator jobs, DisclosureAudit audit, SubjectMasking pseudonyms,
 			DataSource dataSource, ISearchCacheSvc searches, IInterceptorService storageInterceptors,
 			RestfulServer fhirRestfulServer, MatchUrlService matchUrls, FhirContext fhirContext,
-			ObjectProvider<DatasetEntries> datasetEntries) {
+			ObjectProvider<DatasetEntries> datasetEntries, H2LabelJoinOrder labelJoinOrder) {
 		ExportFileOwnership exportFiles = new ExportFileOwnership(jobs);
 		DisclosureGuard guard = enforcement.enabled()
 				? new DisclosureGuard(new ImageDisclosure(decisions, daoRegistry), exportFiles) : DisclosureGuard.OFF;
@@ -92,7 +94,7 @@ public class EnforcementConfig {
 		storageInterceptors.registerInterceptor(pipeline);
 		fhirRestfulServer.registerInterceptor(pipeline.serverHooks());
 		if (enforcement.enabled()) {
-			storageInterceptors.registerInterceptor(new SearchPurposeFilter());
+			storageInterceptors.registerInterceptor(new SearchPurposeFilter(labelJoinOrder));
 			storageInterceptors.registerInterceptor(new BulkExportKickoff());
 			fhirRestfulServer.registerInterceptor(new ExportStatusOwnership(exportFiles));
 		}

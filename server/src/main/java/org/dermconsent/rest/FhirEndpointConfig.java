@@ -40,6 +40,12 @@ public class FhirEndpointConfig {
 			"StructureDefinition", "SearchParameter", "OperationDefinition", "ImplementationGuide",
 			"Subscription", "Task", "List");
 
+	/** Runs before any bean exists (hence static): HAPI's per-type beans of unserved types are never made. */
+	@Bean
+	static UnservedResourceTypes unservedResourceTypes() {
+		return new UnservedResourceTypes(SUPPORTED_RESOURCE_TYPES);
+	}
+
 	@Bean
 	public RestfulServer fhirRestfulServer(
 			IFhirSystemDao<?, ?> systemDao,

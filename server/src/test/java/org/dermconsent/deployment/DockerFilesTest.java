@@ -209,7 +209,10 @@ class DockerFilesTest {
 		assertThat(dockerfile).containsPattern("(?m)^FROM \\S*temurin:17-jre");
 		assertThat(dockerfile).containsPattern("(?m)^USER (?!root|0\\b)\\S+");
 		assertThat(dockerfile).containsPattern("(?m)^HEALTHCHECK .*\\n?.*actuator/health");
-		assertThat(dockerfile).contains("server/target/dermconsent.jar");
+		// the image runs the layout the README starts: the application jar with its lib/ next to it
+		assertThat(dockerfile).contains("server/target/dermconsent ");
+		assertThat(dockerfile).containsPattern("(?m)^COPY .*/lib /app/lib$");
+		assertThat(dockerfile).contains("-jar /app/dermconsent.jar");
 	}
 
 	@Test

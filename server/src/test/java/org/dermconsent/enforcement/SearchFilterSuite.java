@@ -1,5 +1,7 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.consent.GrantLabels;
+
 import org.dermconsent.access.RequestPurpose;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
@@ -71,6 +73,23 @@ abstract class SearchFilterSuite extends FhirApi {
 		}
 		assertThat(pageSizes).containsExactly(3, 3, 1);
 		assertThat(seen).containsExactlyInAnyOrderElementsOf(permitted);
+	}
+
+	@Test
+	void aClientSentJoinOrderCodeGrantsNothing() {
+		// more images carry the AI-training grant than this test's tag, so on H2 the search starts from the tag
+		// and offers the label's join-order code as an alternative (SearchPurposeFilter.JOIN_LATER)
+		String elsewhere = "elsewhere-" + testTag;
+		for (int i = 0; i < 20; i++) {
+			create("Media", DermJson.media(elsewhere, allowing, "deidentified", null, ""));
+		}
+		String sneaky = create("Media", DermJson.media(testTag, refusing, "deidentified", null, "").replace("\"security\":[",
+				"\"security\":[{\"system\":\"" + GrantLabels.SYSTEM + "\",\"code\":\"" + SearchPurposeFilter.JOIN_LATER + "\"},"));
+
+		aiTraining().get("/Media?_tag=" + tagQuery() + "&_summary=count").then().statusCode(200).body("total", equalTo(7));
+		List<String> shown = aiTraining().get("/Media?_tag=" + tagQuery() + "&_count=50").then().statusCode(200)
+				.extract().jsonPath().getList("entry.resource.id", String.class);
+		assertThat(shown).containsExactlyInAnyOrderElementsOf(permitted).doesNotContain(sneaky);
 	}
 
 	@Test

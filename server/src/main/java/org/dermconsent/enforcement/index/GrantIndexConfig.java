@@ -69,6 +69,11 @@ public class GrantIndexConfig {
 		return new H2TagSelectivityHint(dataSource, Duration.ofMinutes(1));
 	}
 
+	@Bean
+	public H2LabelJoinOrder h2LabelJoinOrder(DataSource dataSource) {
+		return new H2LabelJoinOrder(dataSource, Duration.ofMinutes(1), java.time.Clock.systemUTC());
+	}
+
 	@EventListener(ApplicationReadyEvent.class)
 	public void startRefresher(ApplicationReadyEvent event) {
 		event.getApplicationContext().getBean(GrantRefresher.class).start();

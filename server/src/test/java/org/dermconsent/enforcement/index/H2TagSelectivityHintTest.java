@@ -23,6 +23,12 @@ class H2TagSelectivityHintTest {
 			+ " AND t4.TAG_TYPE = 0 AND t4.TAG_SYSTEM = 'urn:example' AND t4.TAG_CODE = 'cohort'"
 			+ " FETCH FIRST 51 ROWS ONLY";
 
+	// the same search when SearchPurposeFilter asks H2 to join the label later: the label has one more alternative
+	private static final String TWO_LABEL_SEARCH_LABEL_LATER = TWO_LABEL_SEARCH.replace(
+			"t2.TAG_TYPE = 2 AND t2.TAG_SYSTEM = 'https://dermconsent.org/fhir/CodeSystem/granted-use' AND t2.TAG_CODE = 'ai-training'",
+			"((t2.TAG_TYPE = 2 AND t2.TAG_SYSTEM = 'https://dermconsent.org/fhir/CodeSystem/granted-use' AND t2.TAG_CODE = 'ai-training')"
+					+ " OR (t2.TAG_TYPE = 2 AND t2.TAG_SYSTEM = 'https://dermconsent.org/fhir/CodeSystem/granted-use' AND t2.TAG_CODE = '#join-later'))");
+
 	@Autowired
 	H2TagSelectivityHint hint;
 
@@ -48,6 +54,14 @@ class H2TagSelectivityHintTest {
 		}
 		assertThat(selectivity()).isEqualTo(H2TagSelectivityHint.SELECTIVITY);
 		assertThat(firstTableOf(TWO_LABEL_SEARCH)).isEqualTo("HFJ_TAG_DEF");
+	}
+
+	@Test
+	void oneMoreLabelAlternativeMakesH2StartFromTheClientsTag() {
+		hint.restoreIfLost();
+		assertThat(TWO_LABEL_SEARCH_LABEL_LATER).contains("#join-later");
+		assertThat(firstAliasOf(TWO_LABEL_SEARCH)).isEqualTo("T2");
+		assertThat(firstAliasOf(TWO_LABEL_SEARCH_LABEL_LATER)).isEqualTo("T4");
 	}
 
 	@Test
@@ -84,6 +98,12 @@ class H2TagSelectivityHintTest {
 		String plan = jdbc().queryForObject("EXPLAIN " + sql, String.class);
 		String from = plan.substring(plan.indexOf("FROM ") + 5).trim();
 		return from.substring(0, from.indexOf(' ')).replace("\"PUBLIC\".", "").replace("\"", "");
+	}
+
+	private String firstAliasOf(String sql) {
+		String plan = jdbc().queryForObject("EXPLAIN " + sql, String.class);
+		String[] from = plan.substring(plan.indexOf("FROM ") + 5).trim().split("\\s+");
+		return from[1].replace("\"", "");
 	}
 
 	private JdbcTemplate jdbc() {

@@ -1,0 +1,119 @@
+package org.dermconsent.memory;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.VMOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Gives the operating system back the heap the server does not use.
+ *
+ * <p>Without {@code -Xmx} the JVM may grow the heap to a quarter of the machine's memory, and G1 keeps
+ * what it once committed: startup (parsing FHIR core definitions, building Hibernate's metamodel)
+ * allocates gigabytes of short-lived objects, so a server whose live data is a few hundred megabytes
+ * stayed at 1.2-1.7 GiB resident. This sets G1's free-heap bounds, so that a collection shrinks the heap
+ * to what is live plus a margin, asks G1 to collect when the server has been idle for a while, and runs
+ * one collection once startup is done.
+ *
+ * <p>Only flags the JVM lets a running program change are touched, and only when the operator has not
+ * given them (command line, {@code JAVA_TOOL_OPTIONS} or a flags file): an explicit
+ * {@code -XX:MaxHeapFreeRatio} or {@code -XX:G1PeriodicGCInterval} wins. Other collectors than G1 are
+ * left alone.
+ */
+public final class HeapReturn {
+
+	private static final Logger log = LoggerFactory.getLogger(HeapReturn.class);
+
+	private final int minFreePercent;
+	private final int maxFreePercent;
+	private final Duration idleCollection;
+
+	public HeapReturn(int minFreePercent, int maxFreePercent, Duration idleCollection) {
+		if (minFreePercent < 0 || maxFreePercent > 100 || minFreePercent > maxFreePercent) {
+			throw new IllegalArgumentException("need 0 <= min-free-percent <= max-free-percent <= 100, not "
+					+ minFreePercent + " and " + maxFreePercent);
+		}
+		this.minFreePercent = minFreePercent;
+		this.maxFreePercent = maxFreePercent;
+		this.idleCollection = idleCollection;
+	}
+
+	/** Applies the bounds and collects once; returns false (and changes nothing) where it does not apply. */
+	public boolean applyAndCollect() {
+		if (!runsOnG1()) {
+			log.info("Heap return not applied: the JVM does not run the G1 collector");
+			return false;
+		}
+		HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+		// the JVM refuses a minimum above the current maximum and a maximum below the current minimum
+		if (minFreePercent > currentValue(vm, "MaxHeapFreeRatio")) {
+			setUnlessGiven(vm, "MaxHeapFreeRatio", maxFreePercent);
+			setUnlessGiven(vm, "MinHeapFreeRatio", minFreePercent);
+		} else {
+			setUnlessGiven(vm, "MinHeapFreeRatio", minFreePercent);
+			setUnlessGiven(vm, "MaxHeapFreeRatio", maxFreePercent);
+		}
+		setUnlessGiven(vm, "G1PeriodicGCInterval", idleCollection.toMillis());
+		long before = committedHeap();
+		long started = System.nanoTime();
+		System.gc();
+		log.info("Heap after startup: {} MiB committed before a collection, {} MiB after ({} MiB in use), {} ms",
+				before >> 20, committedHeap() >> 20, usedHeap() >> 20, (System.nanoTime() - started) / 1_000_000);
+		return true;
+	}
+
+	private static void setUnlessGiven(HotSpotDiagnosticMXBean vm, String flag, long value) {
+		Optional<VMOption> option = option(vm, flag);
+		if (option.isEmpty() || !option.get().isWriteable()) {
+			log.info("Heap return: JVM flag {} cannot be changed at run time here; left as it is", flag);
+			return;
+		}
+		if (givenByOperator(option.get())) {
+			return;
+		}
+		vm.setVMOption(flag, Long.toString(value));
+	}
+
+	private static boolean givenByOperator(VMOption option) {
+		return switch (option.getOrigin()) {
+			case VM_CREATION, ENVIRON_VAR, CONFIG_FILE -> true;
+			default -> false;
+		};
+	}
+
+	private static long currentValue(HotSpotDiagnosticMXBean vm, String flag) {
+		return option(vm, flag).map(option -> Long.parseLong(option.getValue())).orElse(100L);
+	}
+
+	private static Optional<VMOption> option(HotSpotDiagnosticMXBean vm, String flag) {
+		try {
+			return Optional.of(vm.getVMOption(flag));
+		} catch (IllegalArgumentException e) {
+			return Optional.empty();
+		}
+	}
+
+	static boolean runsOnG1() {
+		return ManagementFactory.getGarbageCollectorMXBeans().stream()
+				.map(GarbageCollectorMXBean::getName)
+				.anyMatch(name -> name.startsWith("G1"));
+	}
+
+	private static long committedHeap() {
+		return heap().getCommitted();
+	}
+
+	private static long usedHeap() {
+		return heap().getUsed();
+	}
+
+	private static MemoryUsage heap() {
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+	}
+}
