@@ -9,6 +9,7 @@
 # Usage: bench/consent.sh [images=100000] [images-per-patient=10]
 #   env: PORT (default 18181), JAVA_OPTS (extra JVM options), REQUESTS (timed requests per cohort, 50),
 #        THREADS (ingest threads, 2), BUNDLE_ENTRIES (entries per transaction, 300),
+#        H2_URL_OPTIONS (appended to the H2 URL, e.g. ";CACHE_SIZE=262144"),
 #        MEASURE=0 (ingest only, keep the work directory: measure later with WORK=<it>, e.g. on a quiet machine),
 #        AUDIT_PHASES=0 (skip the two audit-off phases: the filtered/unfiltered ratio needs only the first two),
 #        KEEP=1 (keep the work directory with database and server logs),
@@ -58,7 +59,7 @@ if [ "$db" = postgres ]; then
   storage=(--spring.profiles.active=postgres
     --spring.datasource.url="jdbc:postgresql://127.0.0.1:$pg_port/dermconsent" --spring.datasource.username=dermconsent)
 else
-  storage=(--spring.datasource.url="jdbc:h2:file:$work/db;DB_CLOSE_ON_EXIT=FALSE")
+  storage=(--spring.datasource.url="jdbc:h2:file:$work/db;DB_CLOSE_ON_EXIT=FALSE${H2_URL_OPTIONS:-}")
 fi
 
 start_server() { # log-name extra-args...

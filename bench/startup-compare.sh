@@ -7,12 +7,14 @@
 #   minimal-hapi-x   the same peer laid out like DermConsent (java -Djarmode=tools ... extract), so that the
 #                    layout's share of the difference shows
 # ROUNDS rounds, each starting the servers one after the other (the order rotates per round),
-# each on a fresh embedded H2 database, with no -Xmx unless JAVA_OPTS gives one. Per start: seconds from
-# JVM launch to the first successful GET /fhir/metadata and RSS right then. Then, unless LOAD_SECONDS=0,
+# each on a fresh embedded H2 database and then restarted on that database, with no -Xmx unless JAVA_OPTS
+# gives one. Per start: seconds from JVM launch to the first successful GET /fhir/metadata and RSS right then. Then, unless LOAD_SECONDS=0,
 # each server is started once more and RSS is printed before and after LOAD_SECONDS of mixed load
-# (bench/mixed-load.py: writes, consent toggles, reads, searches for clinical care and ai-training).
+# (bench/mixed-load.py: writes, consent toggles, reads, searches for clinical care and ai-training), and
+# again after IDLE_SECONDS (90) without requests.
 # Usage: bench/startup-compare.sh
-#   env: ROUNDS (3), LOAD_SECONDS (600), LOAD_THREADS (2), PORT (18192),
+#   env: ROUNDS (3), LOAD_SECONDS (600), LOAD_THREADS (2), LOAD_SERVERS ("minimal-hapi dermconsent": which
+#        servers get the mixed load), PORT (18192),
 #        JAVA_OPTS (JVM options for both servers), DC_OPTS / HAPI_OPTS (for one of them only, e.g. a CDS
 #        archive: DC_OPTS=-XX:SharedArchiveFile=...), KEEP=1 (keep logs), WORK=<directory> (logs there)
 #   (build DermConsent first: mvn -B -q -DskipTests package; the peer is built here if missing)
@@ -50,9 +52,11 @@ cp -r "$dc_app" "$work/dermconsent"; cp "$peer_jar" "$work/minimal-hapi.jar"
 java -Djarmode=tools -jar "$work/minimal-hapi.jar" extract --destination "$work/minimal-hapi-x" >/dev/null
 
 rss_mib() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$1/status") / 1024 )); }
-# start <server> <log>: launches on a fresh database, waits for /metadata; sets pid, secs, rss
+# start <server> <log> [directory]: launches on a fresh database (or the one in directory: a restart),
+# waits for /metadata; sets pid, secs, rss, dir
 start() {
-  local which=$1 log=$2 dir=$work/db-$RANDOM$RANDOM
+  local which=$1 log=$2
+  dir=${3:-$work/db-$RANDOM$RANDOM}
   mkdir -p "$dir"
   local t0 t1
   t0=$(date +%s%N)
@@ -72,9 +76,9 @@ start() {
   rss=$(rss_mib "$pid")
 }
 
-declare -A times rsses
+declare -A times rsses restarts
 servers=(minimal-hapi dermconsent minimal-hapi-x)
-echo "round  server          startup s  RSS MiB  load average"
+echo "round  server          startup s  RSS MiB  load average (then the restart on the same database)"
 for r in $(seq 1 "$rounds"); do
   shift_by=$(( (r - 1) % ${#servers[@]} ))
   order=("${servers[@]:$shift_by}" "${servers[@]:0:$shift_by}")
@@ -83,29 +87,37 @@ for r in $(seq 1 "$rounds"); do
     printf '%5d  %-14s  %9s  %7s  %s\n' "$r" "$which" "$secs" "$rss" "$(cut -d' ' -f1-3 /proc/loadavg)"
     times[$which]+="$secs "; rsses[$which]+="$rss "
     stop_server
+    start "$which" "$work/$which-$r-restart.log" "$dir"
+    printf '%5d  %-14s  %9s  %7s  %s  restart\n' "$r" "$which" "$secs" "$rss" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    restarts[$which]+="$secs "
+    stop_server
   done
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}'; }
 echo
 for which in "${servers[@]}"; do
-  printf '%-14s  median startup %s s (%s), median RSS after startup %s MiB (%s)\n' "$which" \
-    "$(echo "${times[$which]}" | median)" "${times[$which]% }" "$(echo "${rsses[$which]}" | median)" "${rsses[$which]% }"
+  printf '%-14s  median startup %s s (%s), median RSS after startup %s MiB (%s), median restart %s s (%s)\n' "$which" \
+    "$(echo "${times[$which]}" | median)" "${times[$which]% }" "$(echo "${rsses[$which]}" | median)" "${rsses[$which]% }" \
+    "$(echo "${restarts[$which]}" | median)" "${restarts[$which]% }"
 done
 for peer in minimal-hapi minimal-hapi-x; do
-  printf 'startup ratio DermConsent / %s (medians): %.2f\n' "$peer" \
-    "$(echo "$(echo "${times[dermconsent]}" | median) / $(echo "${times[$peer]}" | median)" | bc -l)"
+  printf 'startup ratio DermConsent / %s (medians): %.2f on a fresh database, %.2f on a restart\n' "$peer" \
+    "$(echo "$(echo "${times[dermconsent]}" | median) / $(echo "${times[$peer]}" | median)" | bc -l)" \
+    "$(echo "$(echo "${restarts[dermconsent]}" | median) / $(echo "${restarts[$peer]}" | median)" | bc -l)"
 done
 
 if [ "$load_seconds" != 0 ]; then
   echo
   echo "RSS under ${load_seconds} s of mixed load (${LOAD_THREADS:-2} threads):"
-  for which in minimal-hapi dermconsent; do
+  for which in ${LOAD_SERVERS:-minimal-hapi dermconsent}; do
     start "$which" "$work/$which-load.log"
     before=$rss
     out=$(python3 "$root/bench/mixed-load.py" --base "$base" --seconds "$load_seconds" --threads "${LOAD_THREADS:-2}")
     after=$(rss_mib "$pid")
-    printf '%-14s  RSS after startup %s MiB, after load %s MiB (%+d MiB); load average %s; %s\n' \
-      "$which" "$before" "$after" $(( after - before )) "$(cut -d' ' -f1-3 /proc/loadavg)" "$out"
+    sleep "${IDLE_SECONDS:-90}"
+    idle=$(rss_mib "$pid")
+    printf '%-14s  RSS after startup %s MiB, after load %s MiB (%+d MiB), after %s s idle %s MiB; load average %s; %s\n' \
+      "$which" "$before" "$after" $(( after - before )) "${IDLE_SECONDS:-90}" "$idle" "$(cut -d' ' -f1-3 /proc/loadavg)" "$out"
     stop_server
   done
 fi
