@@ -1,7 +1,5 @@
 package org.dermconsent.enforcement;
 
-import org.dermconsent.enforcement.index.H2LabelJoinOrder;
-
 import org.dermconsent.vocabulary.LocalBinaryUrl;
 import org.dermconsent.access.PurposeAuthority;
 import org.dermconsent.access.RequestPurpose;
@@ -23,7 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+
+import java.time.Clock;
+import java.time.Duration;
 
 /** Consent enforcement on every path that discloses an image or its bytes. */
 @Configuration
@@ -99,6 +102,22 @@ public class EnforcementConfig {
 			fhirRestfulServer.registerInterceptor(new ExportStatusOwnership(exportFiles));
 		}
 		return pipeline;
+	}
+
+	/** How H2 plans the consent filter's SQL (other databases plan from their own statistics). */
+	@Bean(destroyMethod = "stop")
+	public H2TagSelectivityHint h2TagSelectivityHint(DataSource dataSource) {
+		return new H2TagSelectivityHint(dataSource, Duration.ofMinutes(1));
+	}
+
+	@Bean
+	public H2LabelJoinOrder h2LabelJoinOrder(DataSource dataSource) {
+		return new H2LabelJoinOrder(dataSource, Duration.ofMinutes(1), Clock.systemUTC());
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	public void startSelectivityHint(ApplicationReadyEvent event) {
+		event.getApplicationContext().getBean(H2TagSelectivityHint.class).start();
 	}
 
 	/** Whether enforcement runs in this node; a bean so that the startup report can say so. */

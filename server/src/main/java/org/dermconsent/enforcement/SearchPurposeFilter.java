@@ -15,8 +15,7 @@ import ca.uhn.fhir.rest.param.TokenParamModifier;
 import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
 import org.dermconsent.access.RequestPurpose;
 import org.dermconsent.consent.GrantLabels;
-import org.dermconsent.enforcement.index.H2LabelJoinOrder;
-import org.dermconsent.enforcement.index.H2LabelJoinOrder.Tag;
+import org.dermconsent.enforcement.H2LabelJoinOrder.Tag;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -64,23 +64,8 @@ public class GrantIndexConfig {
 		return new GrantRefresher(index, schedule, new TransactionTemplate(transactionManager), properties.refreshInterval());
 	}
 
-	@Bean(destroyMethod = "stop")
-	public H2TagSelectivityHint h2TagSelectivityHint(DataSource dataSource) {
-		return new H2TagSelectivityHint(dataSource, Duration.ofMinutes(1));
-	}
-
-	@Bean
-	public H2LabelJoinOrder h2LabelJoinOrder(DataSource dataSource) {
-		return new H2LabelJoinOrder(dataSource, Duration.ofMinutes(1), java.time.Clock.systemUTC());
-	}
-
 	@EventListener(ApplicationReadyEvent.class)
 	public void startRefresher(ApplicationReadyEvent event) {
 		event.getApplicationContext().getBean(GrantRefresher.class).start();
-	}
-
-	@EventListener(ApplicationReadyEvent.class)
-	public void startSelectivityHint(ApplicationReadyEvent event) {
-		event.getApplicationContext().getBean(H2TagSelectivityHint.class).start();
 	}
 }

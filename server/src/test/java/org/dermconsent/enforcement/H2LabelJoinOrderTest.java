@@ -1,7 +1,7 @@
-package org.dermconsent.enforcement.index;
+package org.dermconsent.enforcement;
 
 import ca.uhn.fhir.jpa.model.entity.TagTypeEnum;
-import org.dermconsent.enforcement.index.H2LabelJoinOrder.Tag;
+import org.dermconsent.enforcement.H2LabelJoinOrder.Tag;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.dermconsent.enforcement.index;
+package org.dermconsent.enforcement;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package org.dermconsent.enforcement.index;
+package org.dermconsent.enforcement;
 
 import org.dermconsent.support.H2ServerTest;
 import org.junit.jupiter.api.AfterEach;

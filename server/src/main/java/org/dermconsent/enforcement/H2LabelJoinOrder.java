@@ -1,4 +1,4 @@
-package org.dermconsent.enforcement.index;
+package org.dermconsent.enforcement;
 
 import ca.uhn.fhir.jpa.model.entity.TagTypeEnum;
 import org.slf4j.Logger;
