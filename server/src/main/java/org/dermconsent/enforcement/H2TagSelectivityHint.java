@@ -1,5 +1,6 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.background.ScheduledRound;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -10,9 +11,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Makes H2 start a search that filters by a tag or security label from that label's rows.
@@ -34,13 +32,12 @@ public class H2TagSelectivityHint {
 
 	private final DataSource dataSource;
 	private final JdbcTemplate jdbc;
-	private final Duration interval;
-	private ScheduledExecutorService executor;
+	private final ScheduledRound rounds;
 
 	public H2TagSelectivityHint(DataSource dataSource, Duration interval) {
 		this.dataSource = dataSource;
 		this.jdbc = new JdbcTemplate(dataSource);
-		this.interval = interval;
+		this.rounds = new ScheduledRound("h2-tag-selectivity-hint", Duration.ZERO, interval, this::restoreQuietly);
 	}
 
 	static boolean isH2(DataSource dataSource) {
@@ -62,22 +59,14 @@ public class H2TagSelectivityHint {
 		return true;
 	}
 
-	public synchronized void start() {
-		if (executor == null && isH2(dataSource)) {
-			executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-				Thread thread = new Thread(runnable, "h2-tag-selectivity-hint");
-				thread.setDaemon(true);
-				return thread;
-			});
-			executor.scheduleWithFixedDelay(this::restoreQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+	public void start() {
+		if (isH2(dataSource)) {
+			rounds.start();
 		}
 	}
 
-	public synchronized void stop() {
-		if (executor != null) {
-			executor.shutdownNow();
-			executor = null;
-		}
+	public void stop() {
+		rounds.stop();
 	}
 
 	private void restoreQuietly() {

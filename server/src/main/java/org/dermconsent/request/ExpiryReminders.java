@@ -1,5 +1,6 @@
 package org.dermconsent.request;
 
+import org.dermconsent.background.ScheduledRound;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;

@@ -1,5 +1,6 @@
 package org.dermconsent.withdrawal;
 
+import org.dermconsent.background.ScheduledRound;
 import org.dermconsent.vocabulary.ClientDevices;
 import org.dermconsent.vocabulary.Datasets;
 import org.dermconsent.vocabulary.WithdrawalNotices;
@@ -40,9 +41,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Turns grant losses into withdrawal notices. A round takes the losses recorded at least
@@ -72,10 +70,9 @@ public class WithdrawalNotifier {
 	private final IFhirResourceDao<Task> tasks;
 	private final ClientDevices clients;
 	private final DaoRegistry daoRegistry;
-	private final Duration interval;
+	private final ScheduledRound rounds;
 	private final Duration settle;
 	private final Duration maxWait;
-	private ScheduledExecutorService executor;
 
 	public WithdrawalNotifier(GrantLossJournal losses, DisclosureBacklog backlog, TransactionTemplate transaction,
 			DaoRegistry daoRegistry, Duration interval, Duration settle, Duration maxWait) {
@@ -87,27 +84,17 @@ public class WithdrawalNotifier {
 		this.media = daoRegistry.getResourceDao(Media.class);
 		this.tasks = daoRegistry.getResourceDao(Task.class);
 		this.clients = new ClientDevices(daoRegistry);
-		this.interval = interval;
+		this.rounds = new ScheduledRound("withdrawal-notifier", interval, this::round);
 		this.settle = settle;
 		this.maxWait = maxWait;
 	}
 
-	public synchronized void start() {
-		if (executor == null) {
-			executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-				Thread thread = new Thread(runnable, "withdrawal-notifier");
-				thread.setDaemon(true);
-				return thread;
-			});
-			executor.scheduleWithFixedDelay(this::round, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-		}
+	public void start() {
+		rounds.start();
 	}
 
-	public synchronized void stop() {
-		if (executor != null) {
-			executor.shutdownNow();
-			executor = null;
-		}
+	public void stop() {
+		rounds.stop();
 	}
 
 	/** One round; returns how many notices it wrote. */

@@ -1,14 +1,12 @@
 package org.dermconsent.enforcement.index;
 
+import org.dermconsent.background.ScheduledRound;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Rewrites the labels of patients whose consent periods start or end, shortly after they do. Between
@@ -23,32 +21,21 @@ public class GrantRefresher {
 	private final GrantIndex index;
 	private final GrantRefreshSchedule schedule;
 	private final TransactionTemplate transaction;
-	private final Duration interval;
-	private ScheduledExecutorService executor;
+	private final ScheduledRound rounds;
 
 	public GrantRefresher(GrantIndex index, GrantRefreshSchedule schedule, TransactionTemplate transaction, Duration interval) {
 		this.index = index;
 		this.schedule = schedule;
 		this.transaction = transaction;
-		this.interval = interval;
+		this.rounds = new ScheduledRound("grant-refresher", interval, this::refreshDue);
 	}
 
-	public synchronized void start() {
-		if (executor == null) {
-			executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-				Thread thread = new Thread(runnable, "grant-refresher");
-				thread.setDaemon(true);
-				return thread;
-			});
-			executor.scheduleWithFixedDelay(this::refreshDue, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-		}
+	public void start() {
+		rounds.start();
 	}
 
-	public synchronized void stop() {
-		if (executor != null) {
-			executor.shutdownNow();
-			executor = null;
-		}
+	public void stop() {
+		rounds.stop();
 	}
 
 	/** One round: every patient due now, each in its own transaction. */
