@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.term.api.ITermDeferredStorageSvc;
 import ca.uhn.fhir.jpa.term.api.ITermReadSvc;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import org.dermconsent.config.StartupStep;
 import org.springframework.context.SmartLifecycle;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import org.springframework.context.annotation.Bean;
@@ -43,34 +44,13 @@ public class ConformanceConfig {
 	@Bean
 	public SmartLifecycle conformancePackageInstallation(
 			ConformanceResourceInstaller installer, TerminologyPreExpansion preExpansion, Batch2JobRegisterer batchJobs) {
-		return new SmartLifecycle() {
-			private volatile boolean running;
-
-			@Override
-			public void start() {
-				// a stored SearchParameter schedules a reindex job, whose definition must be known first
-				batchJobs.start();
-				ConformancePackage dermconsent = ConformancePackage.fromClasspath();
-				installer.install(dermconsent.id(), dermconsent.conformanceResources());
-				installer.install("dermconsent server search parameters", ServerSearchParameters.json());
-				preExpansion.expandInstalledValueSets();
-				running = true;
-			}
-
-			@Override
-			public void stop() {
-				running = false;
-			}
-
-			@Override
-			public boolean isRunning() {
-				return running;
-			}
-
-			@Override
-			public int getPhase() {
-				return BEFORE_WEB_SERVER_PHASE;
-			}
-		};
+		return new StartupStep(BEFORE_WEB_SERVER_PHASE, () -> {
+			// a stored SearchParameter schedules a reindex job, whose definition must be known first
+			batchJobs.start();
+			ConformancePackage dermconsent = ConformancePackage.fromClasspath();
+			installer.install(dermconsent.id(), dermconsent.conformanceResources());
+			installer.install("dermconsent server search parameters", ServerSearchParameters.json());
+			preExpansion.expandInstalledValueSets();
+		});
 	}
 }

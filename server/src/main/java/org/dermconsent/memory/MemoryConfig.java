@@ -1,5 +1,6 @@
 package org.dermconsent.memory;
 
+import org.dermconsent.config.StartupStep;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,31 +19,10 @@ public class MemoryConfig {
 	public SmartLifecycle heapReturnAfterStartup(MemoryProperties properties) {
 		HeapReturn heapReturn = new HeapReturn(properties.minFreePercent(), properties.maxFreePercent(),
 				properties.idleCollection());
-		return new SmartLifecycle() {
-			private volatile boolean running;
-
-			@Override
-			public void start() {
-				if (properties.returnUnusedHeap()) {
-					heapReturn.applyAndCollect();
-				}
-				running = true;
+		return new StartupStep(AFTER_STARTUP_BEFORE_WEB_SERVER, () -> {
+			if (properties.returnUnusedHeap()) {
+				heapReturn.applyAndCollect();
 			}
-
-			@Override
-			public void stop() {
-				running = false;
-			}
-
-			@Override
-			public boolean isRunning() {
-				return running;
-			}
-
-			@Override
-			public int getPhase() {
-				return AFTER_STARTUP_BEFORE_WEB_SERVER;
-			}
-		};
+		});
 	}
 }
