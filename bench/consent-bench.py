@@ -463,6 +463,19 @@ def merge_results(path, update):
         json.dump(doc, f, indent=1)
 
 
+def print_table(cols, rows, cell, separator):
+    """Prints a header, a rule and the rows, each column as wide as its widest value; cell(value, width,
+    column index) pads one value."""
+    widths = [max(len(str(x)) for x in col) for col in zip(cols, *rows)] if rows else [len(c) for c in cols]
+    line = lambda vals: separator.join(cell(v, w, i) for i, (v, w) in enumerate(zip(vals, widths)))
+    print()
+    print(line(cols))
+    print(line(["-" * w for w in widths]))
+    for row in rows:
+        print(line(row))
+    print()
+
+
 def pct(values, q):
     s = sorted(values)
     return s[min(len(s) - 1, max(0, math.ceil(q * len(s)) - 1))]
@@ -823,14 +836,7 @@ def compare(args):
                          p.get("walk_resources"), p.get("walk_s"), fmt_total(p.get("summary_count")),
                          p.get("page1_bundle_total") if p.get("page1_bundle_total") is not None else "absent", u if u else "-",
                          f"{first / u:.2f}" if u and first else "-", p.get("exact")])
-    widths = [max(len(str(x)) for x in col) for col in zip(cols, *rows)] if rows else [len(c) for c in cols]
-    line = lambda vals: " | ".join(str(v).ljust(w) for v, w in zip(vals, widths))
-    print()
-    print(line(cols))
-    print(line(["-" * w for w in widths]))
-    for row in rows:
-        print(line(row))
-    print()
+    print_table(cols, rows, lambda v, w, i: str(v).ljust(w), " | ")
     print("(DermConsent: page 1 median of fresh searches, enforcement in the query, audit on; its first page always"
           " holds permitted images. post-filter: HAPI ConsentInterceptor server; 'first permitted page' follows next"
           " links from a fresh search until a page shows an image. ratio: first permitted page / the same server's"
@@ -860,14 +866,7 @@ def report(args):
             rows.append([phase, r["cohort"], f"{r['expected']}/{r['total']}", r.get("page1_entries", "-"),
                          r.get("median_ms", "-"), r.get("p95_ms", "-"), r.get("cached_median_ms", "-"),
                          r.get("summary_count", "-"), r["walk_pages"], r["walk_resources"], r["walk_s"], r["exact"]])
-    widths = [max(len(str(x)) for x in col) for col in zip(cols, *rows)] if rows else [len(c) for c in cols]
-    line = lambda vals: "  ".join(str(v).rjust(w) if i > 1 else str(v).ljust(w) for i, (v, w) in enumerate(zip(vals, widths)))
-    print()
-    print(line(cols))
-    print(line(["-" * w for w in widths]))
-    for row in rows:
-        print(line(row))
-    print()
+    print_table(cols, rows, lambda v, w, i: str(v).rjust(w) if i > 1 else str(v).ljust(w), "  ")
     print("(median/p95: page 1 of a fresh search, Cache-Control: no-cache; cached med: the same search without it;"
           " count: _summary=count; walk: all pages via Bundle.link next; filtered exact = results equal the"
           " generator's expected permitted set, unfiltered exact = all images of the cohort)")

@@ -34,14 +34,7 @@ port=${PORT:-18192}
 base="http://127.0.0.1:$port/fhir"
 if [ -n "${WORK:-}" ]; then work=$(readlink -f "$WORK") KEEP=1; mkdir -p "$work"; else work=$(mktemp -d); fi
 pid=
-stop_server() {
-  [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  pid=
-}
+. bench/lib.sh
 cleanup() { stop_server; if [ "${KEEP:-0}" = 1 ]; then echo "logs kept in $work" >&2; else rm -rf "$work"; fi; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
