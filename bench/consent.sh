@@ -10,6 +10,9 @@
 #   env: PORT (default 18181), JAVA_OPTS (extra JVM options), REQUESTS (timed requests per cohort, 50),
 #        THREADS (ingest threads, 2), BUNDLE_ENTRIES (entries per transaction, 300),
 #        H2_URL_OPTIONS (appended to the H2 URL, e.g. ";CACHE_SIZE=262144"),
+#        COHORT_SHARE (share of patients in each measured cohort, 0.10; e.g. 0.01 at 1,000,000 images keeps
+#        the cohorts at 10,000 images), WALK_MAX_PAGES (walk at most this many pages of a result: a longer
+#        walk is checked for leaks, duplicates and full pages only; unlimited by default),
 #        MEASURE=0 (ingest only, keep the work directory: measure later with WORK=<it>, e.g. on a quiet machine),
 #        AUDIT_PHASES=0 (skip the two audit-off phases: the filtered/unfiltered ratio needs only the first two),
 #        KEEP=1 (keep the work directory with database and server logs),
@@ -80,7 +83,8 @@ bench() { python3 bench/consent-bench.py --base "$base" --state "$work/state.jso
 
 if [ -z "${WORK:-}" ]; then
   start_server ingest.log
-  bench generate --images "$images" --per-patient "$per_patient" --threads "${THREADS:-2}" --bundle-entries "${BUNDLE_ENTRIES:-300}"
+  bench generate --images "$images" --per-patient "$per_patient" --threads "${THREADS:-2}" --bundle-entries "${BUNDLE_ENTRIES:-300}" \
+    --cohort-share "${COHORT_SHARE:-0.10}"
   stop_server
   if [ "${MEASURE:-1}" = 0 ]; then
     KEEP=1
@@ -93,7 +97,7 @@ fi
 
 # every phase starts from a fresh JVM on the stored data, so none inherits the ingest's background work
 start_server filtered.log
-bench measure --phase filtered --requests "${REQUESTS:-50}"
+bench measure ${WALK_MAX_PAGES:+--walk-max-pages "$WALK_MAX_PAGES"} --phase filtered --requests "${REQUESTS:-50}"
 stop_server
 
 start_server unfiltered.log --dermconsent.enforcement.enabled=false
@@ -102,16 +106,16 @@ if grep -q "Consent enforcement is OFF" "$work/unfiltered.log"; then off=true; e
   echo "WARNING: the server did not log that enforcement is off; this jar may not know" \
        "dermconsent.enforcement.enabled, so the unfiltered phases may still filter" >&2
 fi
-bench measure --phase unfiltered --requests "${REQUESTS:-50}"
+bench measure ${WALK_MAX_PAGES:+--walk-max-pages "$WALK_MAX_PAGES"} --phase unfiltered --requests "${REQUESTS:-50}"
 stop_server
 
 if [ "${AUDIT_PHASES:-1}" != 0 ]; then
   start_server audit-off.log --dermconsent.audit.enabled=false
-  bench measure --phase audit-off --requests "${REQUESTS:-50}"
+  bench measure ${WALK_MAX_PAGES:+--walk-max-pages "$WALK_MAX_PAGES"} --phase audit-off --requests "${REQUESTS:-50}"
   stop_server
 
   start_server unfiltered-audit-off.log --dermconsent.enforcement.enabled=false --dermconsent.audit.enabled=false
-  bench measure --phase unfiltered-audit-off --requests "${REQUESTS:-50}"
+  bench measure ${WALK_MAX_PAGES:+--walk-max-pages "$WALK_MAX_PAGES"} --phase unfiltered-audit-off --requests "${REQUESTS:-50}"
   stop_server
 fi
 

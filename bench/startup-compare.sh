@@ -9,11 +9,12 @@
 # ROUNDS rounds, each starting the servers one after the other (the order rotates per round),
 # each on a fresh embedded H2 database and then restarted on that database, with no -Xmx unless JAVA_OPTS
 # gives one. Per start: seconds from JVM launch to the first successful GET /fhir/metadata and RSS right then. Then, unless LOAD_SECONDS=0,
-# each server is started once more and RSS is printed before and after LOAD_SECONDS of mixed load
-# (bench/mixed-load.py: writes, consent toggles, reads, searches for clinical care and ai-training), and
-# again after IDLE_SECONDS (90) without requests.
+# each server is started once more and given LOAD_SECONDS of mixed load (bench/mixed-load.py: writes,
+# consent toggles, reads, searches for clinical care and ai-training) in LOAD_SEGMENTS parts, each followed
+# by IDLE_SECONDS (45) without requests; RSS is printed after startup, at the end of each part and after each
+# idle spell. The first part warms the server up (JIT, caches); growth is the last idle RSS against the first.
 # Usage: bench/startup-compare.sh
-#   env: ROUNDS (3), LOAD_SECONDS (600), LOAD_THREADS (2), LOAD_SERVERS ("minimal-hapi dermconsent": which
+#   env: ROUNDS (3), LOAD_SECONDS (600), LOAD_SEGMENTS (5), IDLE_SECONDS (45), LOAD_THREADS (2), LOAD_SERVERS ("minimal-hapi dermconsent": which
 #        servers get the mixed load), PORT (18192),
 #        JAVA_OPTS (JVM options for both servers), DC_OPTS / HAPI_OPTS (for one of them only, e.g. a CDS
 #        archive: DC_OPTS=-XX:SharedArchiveFile=...), KEEP=1 (keep logs), WORK=<directory> (logs there)
@@ -100,17 +101,27 @@ for peer in minimal-hapi minimal-hapi-x; do
 done
 
 if [ "$load_seconds" != 0 ]; then
+  segments=${LOAD_SEGMENTS:-5}
+  idle_seconds=${IDLE_SECONDS:-45}
+  segment_seconds=$(( load_seconds / segments ))
   echo
-  echo "RSS under ${load_seconds} s of mixed load (${LOAD_THREADS:-2} threads):"
+  echo "RSS over ${load_seconds} s of mixed load (${LOAD_THREADS:-2} threads) in $segments segments, each followed by" \
+       "$idle_seconds s without requests (DermConsent gives memory back after 30 s without requests):"
   for which in ${LOAD_SERVERS:-minimal-hapi dermconsent}; do
     start "$which" "$work/$which-load.log"
-    before=$rss
-    out=$(python3 "$root/bench/mixed-load.py" --base "$base" --seconds "$load_seconds" --threads "${LOAD_THREADS:-2}")
-    after=$(rss_mib "$pid")
-    sleep "${IDLE_SECONDS:-90}"
-    idle=$(rss_mib "$pid")
-    printf '%-14s  RSS after startup %s MiB, after load %s MiB (%+d MiB), after %s s idle %s MiB; load average %s; %s\n' \
-      "$which" "$before" "$after" $(( after - before )) "${IDLE_SECONDS:-90}" "$idle" "$(cut -d' ' -f1-3 /proc/loadavg)" "$out"
+    line="RSS after startup $rss MiB; per segment, end of load / after idle:"
+    idle_rss=()
+    errors=0
+    for s in $(seq 1 "$segments"); do
+      out=$(python3 "$root/bench/mixed-load.py" --base "$base" --seconds "$segment_seconds" --threads "${LOAD_THREADS:-2}" --seed "$s")
+      loaded=$(rss_mib "$pid")
+      sleep "$idle_seconds"
+      idle_rss+=("$(rss_mib "$pid")")
+      line+=" $loaded/${idle_rss[-1]}"
+      errors=$(( errors + $(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"].get("errors", 0))') ))
+    done
+    printf '%-14s  %s MiB; after idle, last segment against the first: %+d MiB; %d request errors; load average %s\n' \
+      "$which" "$line" $(( idle_rss[-1] - idle_rss[0] )) "$errors" "$(cut -d' ' -f1-3 /proc/loadavg)"
     stop_server
   done
 fi

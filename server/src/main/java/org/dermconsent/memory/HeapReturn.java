@@ -8,23 +8,22 @@ import org.slf4j.LoggerFactory;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Gives the operating system back the heap the server does not use.
+ * Gives the operating system back the memory the server does not use.
  *
  * <p>Without {@code -Xmx} the JVM may grow the heap to a quarter of the machine's memory, and G1 keeps
  * what it once committed: startup (parsing FHIR core definitions, building Hibernate's metamodel)
  * allocates gigabytes of short-lived objects, so a server whose live data is a few hundred megabytes
  * stayed at 1.2-1.7 GiB resident. This sets G1's free-heap bounds, so that a collection shrinks the heap
- * to what is live plus a margin, asks G1 to collect when the server has been idle for a while, and runs
- * one collection once startup is done.
+ * to what is live plus a margin; {@link #collect} then runs a full collection and trims the C library's
+ * free native memory. It runs once startup is done and whenever the server has been idle for a while
+ * ({@link IdleMemoryReturn}).
  *
  * <p>Only flags the JVM lets a running program change are touched, and only when the operator has not
  * given them (command line, {@code JAVA_TOOL_OPTIONS} or a flags file): an explicit
- * {@code -XX:MaxHeapFreeRatio} or {@code -XX:G1PeriodicGCInterval} wins. Other collectors than G1 are
- * left alone.
+ * {@code -XX:MaxHeapFreeRatio} wins. With another collector than G1 the bounds are left alone.
  */
 public final class HeapReturn {
 
@@ -32,22 +31,20 @@ public final class HeapReturn {
 
 	private final int minFreePercent;
 	private final int maxFreePercent;
-	private final Duration idleCollection;
 
-	public HeapReturn(int minFreePercent, int maxFreePercent, Duration idleCollection) {
+	public HeapReturn(int minFreePercent, int maxFreePercent) {
 		if (minFreePercent < 0 || maxFreePercent > 100 || minFreePercent > maxFreePercent) {
 			throw new IllegalArgumentException("need 0 <= min-free-percent <= max-free-percent <= 100, not "
 					+ minFreePercent + " and " + maxFreePercent);
 		}
 		this.minFreePercent = minFreePercent;
 		this.maxFreePercent = maxFreePercent;
-		this.idleCollection = idleCollection;
 	}
 
-	/** Applies the bounds and collects once; returns false (and changes nothing) where it does not apply. */
-	public boolean applyAndCollect() {
+	/** Sets the free-heap bounds; returns false (and changes nothing) where they do not apply. */
+	public boolean applyBounds() {
 		if (!runsOnG1()) {
-			log.info("Heap return not applied: the JVM does not run the G1 collector");
+			log.info("Heap bounds not applied: the JVM does not run the G1 collector");
 			return false;
 		}
 		HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
@@ -59,13 +56,18 @@ public final class HeapReturn {
 			setUnlessGiven(vm, "MinHeapFreeRatio", minFreePercent);
 			setUnlessGiven(vm, "MaxHeapFreeRatio", maxFreePercent);
 		}
-		setUnlessGiven(vm, "G1PeriodicGCInterval", idleCollection.toMillis());
+		return true;
+	}
+
+	/** Collects, shrinks the heap to the bounds and trims native memory; says what it did. */
+	public String collect() {
 		long before = committedHeap();
 		long started = System.nanoTime();
 		System.gc();
-		log.info("Heap after startup: {} MiB committed before a collection, {} MiB after ({} MiB in use), {} ms",
-				before >> 20, committedHeap() >> 20, usedHeap() >> 20, (System.nanoTime() - started) / 1_000_000);
-		return true;
+		String trimmed = NativeHeapTrim.trim();
+		return String.format("heap %d MiB committed before a collection, %d MiB after (%d MiB in use), %d ms%s",
+				before >> 20, committedHeap() >> 20, usedHeap() >> 20, (System.nanoTime() - started) / 1_000_000,
+				trimmed.isEmpty() ? "" : "; " + trimmed.replace('\n', ' '));
 	}
 
 	private static void setUnlessGiven(HotSpotDiagnosticMXBean vm, String flag, long value) {
