@@ -3,7 +3,8 @@
 small transactions (a patient, a derm-image-use consent, five images; now and then the consent is
 withdrawn and granted again), reads images back, and searches images for clinical care and for
 ai-training, walking a few pages. Uses consent-bench.py's resources. Talks to 127.0.0.1 only.
-Prints one JSON line: requests per kind, errors, and the first few errors."""
+Prints one JSON line: requests per kind (a toggle that lost to a concurrent one counts as
+"toggle-conflict"), errors, and the first few errors."""
 import argparse
 import importlib.util
 import json
@@ -58,7 +59,9 @@ def main():
             pid, consent, _ = rng.choice(patients)
         body, _ = client.request("GET", "/fhir/" + consent)
         body["status"] = "inactive" if body["status"] == "active" else "active"
-        client.request("PUT", "/fhir/" + consent, body)
+        # as a careful client would: the update applies only to the version read (the two threads may
+        # toggle the same consent; the loser gets 412 or 409, counted as a conflict, not an error)
+        client.request("PUT", "/fhir/" + consent, body, headers={"If-Match": f'W/"{body["meta"]["versionId"]}"'})
 
     def read(rng):
         with lock:
@@ -89,7 +92,13 @@ def main():
             try:
                 fn(rng)
                 count(kind)
-            except Exception as e:  # reported, the load goes on
+            except cb.ServerError as e:
+                if e.status in (409, 412):
+                    count(kind + "-conflict")
+                else:  # reported, the load goes on
+                    count(kind, e)
+                    time.sleep(0.5)
+            except Exception as e:
                 count(kind, e)
                 time.sleep(0.5)
 

@@ -8,13 +8,14 @@
 #                    layout's share of the difference shows
 # ROUNDS rounds, each starting the servers one after the other (the order rotates per round),
 # each on a fresh embedded H2 database and then restarted on that database, with no -Xmx unless JAVA_OPTS
-# gives one. Per start: seconds from JVM launch to the first successful GET /fhir/metadata and RSS right then. Then, unless LOAD_SECONDS=0,
+# gives one. Per start: seconds from JVM launch to the first successful GET /fhir/metadata, RSS right then and
+# SETTLE_SECONDS (40) later without requests (DermConsent gives memory back after 30 s without requests). Then, unless LOAD_SECONDS=0,
 # each server is started once more and given LOAD_SECONDS of mixed load (bench/mixed-load.py: writes,
 # consent toggles, reads, searches for clinical care and ai-training) in LOAD_SEGMENTS parts, each followed
 # by IDLE_SECONDS (45) without requests; RSS is printed after startup, at the end of each part and after each
 # idle spell. The first part warms the server up (JIT, caches); growth is the last idle RSS against the first.
 # Usage: bench/startup-compare.sh
-#   env: ROUNDS (3), LOAD_SECONDS (600), LOAD_SEGMENTS (5), IDLE_SECONDS (45), LOAD_THREADS (2), LOAD_SERVERS ("minimal-hapi dermconsent": which
+#   env: ROUNDS (3), SETTLE_SECONDS (40), LOAD_SECONDS (600), LOAD_SEGMENTS (5), IDLE_SECONDS (45), LOAD_THREADS (2), LOAD_SERVERS ("minimal-hapi dermconsent": which
 #        servers get the mixed load), PORT (18192),
 #        JAVA_OPTS (JVM options for both servers), DC_OPTS / HAPI_OPTS (for one of them only, e.g. a CDS
 #        archive: DC_OPTS=-XX:SharedArchiveFile=...), KEEP=1 (keep logs), WORK=<directory> (logs there)
@@ -70,19 +71,23 @@ start() {
   rss=$(rss_mib "$pid")
 }
 
-declare -A times rsses restarts
+declare -A times rsses settled_rsses restarts
 servers=(minimal-hapi dermconsent minimal-hapi-x)
-echo "round  server          startup s  RSS MiB  load average (then the restart on the same database)"
+settle=${SETTLE_SECONDS:-40}
+echo "round  server          startup s  RSS MiB  RSS after ${settle} s  load average (then the restart on the same database)"
 for r in $(seq 1 "$rounds"); do
   shift_by=$(( (r - 1) % ${#servers[@]} ))
   order=("${servers[@]:$shift_by}" "${servers[@]:0:$shift_by}")
   for which in "${order[@]}"; do
     start "$which" "$work/$which-$r.log"
-    printf '%5d  %-14s  %9s  %7s  %s\n' "$r" "$which" "$secs" "$rss" "$(cut -d' ' -f1-3 /proc/loadavg)"
-    times[$which]+="$secs "; rsses[$which]+="$rss "
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
+    sleep "$settle"
+    settled=$(rss_mib "$pid")
+    printf '%5d  %-14s  %9s  %7s  %15s  %s\n' "$r" "$which" "$secs" "$rss" "$settled" "$load"
+    times[$which]+="$secs "; rsses[$which]+="$rss "; settled_rsses[$which]+="$settled "
     stop_server
     start "$which" "$work/$which-$r-restart.log" "$dir"
-    printf '%5d  %-14s  %9s  %7s  %s  restart\n' "$r" "$which" "$secs" "$rss" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    printf '%5d  %-14s  %9s  %7s  %15s  %s  restart\n' "$r" "$which" "$secs" "$rss" "" "$(cut -d' ' -f1-3 /proc/loadavg)"
     restarts[$which]+="$secs "
     stop_server
   done
@@ -90,8 +95,9 @@ done
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}'; }
 echo
 for which in "${servers[@]}"; do
-  printf '%-14s  median startup %s s (%s), median RSS after startup %s MiB (%s), median restart %s s (%s)\n' "$which" \
+  printf '%-14s  median startup %s s (%s), median RSS after startup %s MiB (%s), %s s later %s MiB (%s), median restart %s s (%s)\n' "$which" \
     "$(echo "${times[$which]}" | median)" "${times[$which]% }" "$(echo "${rsses[$which]}" | median)" "${rsses[$which]% }" \
+    "$settle" "$(echo "${settled_rsses[$which]}" | median)" "${settled_rsses[$which]% }" \
     "$(echo "${restarts[$which]}" | median)" "${restarts[$which]% }"
 done
 for peer in minimal-hapi minimal-hapi-x; do
