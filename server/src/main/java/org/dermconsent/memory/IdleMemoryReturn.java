@@ -6,7 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Gives memory back once the server has had no request for a while, once per quiet spell.
+ * Gives memory back once the server has had no request for a while, once per quiet spell; the end of
+ * startup counts as activity, since the jobs a start leaves behind (reindexing, storing terminology) grow
+ * the heap again within seconds of startup's own collection.
  *
  * <p>Under load G1 grows the heap to keep its collections rare, and the JIT and the C library grow
  * native memory; none of it is returned by itself once the load is over (G1 shrinks only after a full
@@ -21,13 +23,19 @@ final class IdleMemoryReturn {
 	private final AtomicInteger inFlight = new AtomicInteger();
 	private final AtomicLong requestsSeen = new AtomicLong();
 	private volatile long lastActivity;
-	private volatile boolean givenBackSinceActivity = true; // startup has just collected
+	private volatile boolean givenBackSinceActivity = true; // until startup or a request says otherwise
 
 	IdleMemoryReturn(Duration quietFor, LongSupplier nanoClock, Runnable giveBack) {
 		this.quietForNanos = quietFor.toNanos();
 		this.nanoClock = nanoClock;
 		this.giveBack = giveBack;
 		this.lastActivity = nanoClock.getAsLong();
+	}
+
+	/** Work other than a request happened (e.g. startup ended): the quiet spell starts again. */
+	void activity() {
+		givenBackSinceActivity = false;
+		lastActivity = nanoClock.getAsLong();
 	}
 
 	void requestStarted() {

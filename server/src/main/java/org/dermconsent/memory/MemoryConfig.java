@@ -35,11 +35,12 @@ public class MemoryConfig {
 
 	@Bean
 	public SmartLifecycle heapReturnAfterStartup(MemoryProperties properties, HeapReturn heapReturn,
-			ScheduledRound idleMemoryRounds) {
+			IdleMemoryReturn idle, ScheduledRound idleMemoryRounds) {
 		return new StartupStep(AFTER_STARTUP_BEFORE_WEB_SERVER, () -> {
 			if (properties.returnUnusedHeap()) {
 				heapReturn.applyBounds();
 				log.info("Memory after startup: {}", heapReturn.collect());
+				idle.activity();
 				idleMemoryRounds.start();
 			}
 		});

@@ -15,5 +15,5 @@ import java.time.Duration;
 @ConfigurationProperties(prefix = "dermconsent.memory")
 public record MemoryProperties(@DefaultValue("true") boolean returnUnusedHeap,
 		@DefaultValue("10") int minFreePercent,
-		@DefaultValue("30") int maxFreePercent,
+		@DefaultValue("15") int maxFreePercent,
 		@DefaultValue("30s") Duration idleAfter) {}

@@ -16,10 +16,21 @@ class IdleMemoryReturnTest {
 	private final IdleMemoryReturn idle = new IdleMemoryReturn(Duration.ofSeconds(30), clock::get, givenBack::incrementAndGet);
 
 	@Test
-	void nothingHappensUntilRequestsHaveComeAndGone() {
+	void nothingHappensBeforeActivity() {
 		advance(Duration.ofMinutes(10));
-		assertThat(idle.round()).isFalse(); // startup has collected already
+		assertThat(idle.round()).isFalse();
 		assertThat(givenBack).hasValue(0);
+	}
+
+	@Test
+	void theEndOfStartupStartsAQuietSpell() {
+		advance(Duration.ofMinutes(1));
+		idle.activity();
+		assertThat(idle.round()).isFalse(); // no second collection right after startup's own
+		advance(Duration.ofSeconds(30));
+		assertThat(idle.round()).isTrue();
+		assertThat(idle.round()).isFalse();
+		assertThat(givenBack).hasValue(1);
 	}
 
 	@Test
