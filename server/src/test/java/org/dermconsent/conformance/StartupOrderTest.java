@@ -26,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 		classes = {DermConsentApplication.class, StartupOrderTest.TerminologyWhenTheServerOpened.class},
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = {
+			// the test servers share one JVM: an idle server's full collection would pause the others' tests
+			"dermconsent.memory.idle-after=1h",
 			"spring.datasource.url=jdbc:h2:mem:dermconsent-startup-order-test;DB_CLOSE_DELAY=-1",
 			"spring.jpa.properties.hibernate.search.backend.directory.type=local-heap"
 		})

@@ -37,6 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 		classes = DermConsentApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
 		properties = {
+			// the test servers share one JVM: an idle server's full collection would pause the others' tests
+			"dermconsent.memory.idle-after=1h",
 			"server.port=" + PatientAppKeycloakIT.PORT,
 			"spring.datasource.url=jdbc:h2:mem:dermconsent-patient-app-it;DB_CLOSE_DELAY=-1",
 			"spring.jpa.properties.hibernate.search.backend.directory.type=local-heap",

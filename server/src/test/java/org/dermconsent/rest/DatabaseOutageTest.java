@@ -29,6 +29,8 @@ import static org.hamcrest.Matchers.notNullValue;
 		classes = DermConsentApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = {
+			// the test servers share one JVM: an idle server's full collection would pause the others' tests
+			"dermconsent.memory.idle-after=1h",
 			"spring.jpa.properties.hibernate.search.backend.directory.type=local-heap",
 			"spring.datasource.hikari.connection-timeout=1000",
 			"spring.datasource.hikari.validation-timeout=500"

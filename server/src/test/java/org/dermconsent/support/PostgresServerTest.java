@@ -21,6 +21,8 @@ import java.lang.annotation.Target;
 		classes = DermConsentApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = {
+			// the test servers share one JVM: an idle server's full collection would pause the others' tests
+			"dermconsent.memory.idle-after=1h",
 			"spring.jpa.properties.hibernate.search.backend.directory.type=local-heap",
 			"dermconsent.server.max-request-bytes=1048576"
 		})

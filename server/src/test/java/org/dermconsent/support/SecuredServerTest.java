@@ -18,6 +18,8 @@ import java.lang.annotation.Target;
 		classes = {DermConsentApplication.class, LocalTokenIssuer.class},
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = {
+			// the test servers share one JVM: an idle server's full collection would pause the others' tests
+			"dermconsent.memory.idle-after=1h",
 			"spring.datasource.url=jdbc:h2:mem:dermconsent-secured-test;DB_CLOSE_DELAY=-1",
 			"spring.jpa.properties.hibernate.search.backend.directory.type=local-heap",
 			"dermconsent.security.enabled=true",
