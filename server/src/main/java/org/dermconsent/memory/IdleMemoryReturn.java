@@ -41,8 +41,7 @@ final class IdleMemoryReturn {
 	void requestStarted() {
 		inFlight.incrementAndGet();
 		requestsSeen.incrementAndGet();
-		givenBackSinceActivity = false;
-		lastActivity = nanoClock.getAsLong();
+		activity();
 	}
 
 	void requestEnded() {
