@@ -25,4 +25,4 @@ printf 'server size:            %d MiB\n' $(( $(du -sb "$(dirname "$jar")" | cut
 printf 'startup to /metadata:   %.1f s\n' "$(echo "($ready - $start) / 1000000000" | bc -l)"
 printf 'RSS after startup:      %d MiB\n' $(( rss_kb / 1024 ))
 grep -o 'DermConsent ready:.*' "$work/server.log" || true
-grep -o 'Heap after startup:.*' "$work/server.log" || true
+grep -o 'Memory after startup:.*' "$work/server.log" || true
