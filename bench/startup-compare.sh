@@ -6,6 +6,10 @@
 #   minimal-hapi     the peer as Spring Boot builds it, one executable jar (as HAPI's JPA starter is run)
 #   minimal-hapi-x   the same peer laid out like DermConsent (java -Djarmode=tools ... extract), so that the
 #                    layout's share of the difference shows
+#   dermconsent-aot  (AOT=1 only; JDK 25 or later, JAVA=<its java>) DermConsent with an ahead-of-time cache
+#                    (-XX:AOTCache, JEP 483/514/515): classes loaded and linked and method profiles from a
+#                    training run, which this script makes first (a start on a fresh database, AOT_TRAINING_SECONDS
+#                    (30) of mixed load, a stop; docker/aot-cache.md). The peers run without a cache.
 # ROUNDS rounds, each starting the servers one after the other (the order rotates per round),
 # each on a fresh embedded H2 database and then restarted on that database, with no -Xmx unless JAVA_OPTS
 # gives one. Per start: seconds from JVM launch to the first successful GET /fhir/metadata, RSS right then and
@@ -17,6 +21,7 @@
 # Usage: bench/startup-compare.sh
 #   env: ROUNDS (3), SETTLE_SECONDS (40), LOAD_SECONDS (600), LOAD_SEGMENTS (5), IDLE_SECONDS (45), LOAD_THREADS (2), LOAD_SERVERS ("minimal-hapi dermconsent": which
 #        servers get the mixed load), PORT (18192),
+#        JAVA (the java command for every server, default java), AOT=1 (add dermconsent-aot, see above),
 #        JAVA_OPTS (JVM options for both servers), DC_OPTS / HAPI_OPTS (for one of them only, e.g. a CDS
 #        archive: DC_OPTS=-XX:SharedArchiveFile=...), KEEP=1 (keep logs), WORK=<directory> (logs there)
 #   (build DermConsent first: mvn -B -q -DskipTests package; the peer is built here if missing)
@@ -44,7 +49,10 @@ if curl -s -o /dev/null --max-time 2 "$base/metadata"; then
   echo "something already answers on port $port; set PORT to a free port" >&2; exit 1
 fi
 cp -r "$dc_app" "$work/dermconsent"; cp "$peer_jar" "$work/minimal-hapi.jar"
-java -Djarmode=tools -jar "$work/minimal-hapi.jar" extract --destination "$work/minimal-hapi-x" >/dev/null
+java=${JAVA:-java}
+aot_cache=$work/dermconsent.aot
+"$java" -version 2>&1 | sed -n 1p >&2
+$java -Djarmode=tools -jar "$work/minimal-hapi.jar" extract --destination "$work/minimal-hapi-x" >/dev/null
 
 rss_mib() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$1/status") / 1024 )); }
 # start <server> <log> [directory]: launches on a fresh database (or the one in directory: a restart),
@@ -57,9 +65,11 @@ start() {
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
   case $which in
-    dermconsent) (cd "$dir" && exec java ${JAVA_OPTS:-} ${DC_OPTS:-} -jar "$work/dermconsent/dermconsent.jar" --server.port="$port" >"$log" 2>&1) & ;;
-    minimal-hapi) (cd "$dir" && exec java ${JAVA_OPTS:-} ${HAPI_OPTS:-} -jar "$work/minimal-hapi.jar" --server.port="$port" --baseline.consent=false >"$log" 2>&1) & ;;
-    minimal-hapi-x) (cd "$dir" && exec java ${JAVA_OPTS:-} ${HAPI_OPTS:-} -jar "$work/minimal-hapi-x/minimal-hapi.jar" --server.port="$port" --baseline.consent=false >"$log" 2>&1) & ;;
+    dermconsent) (cd "$dir" && exec $java ${JAVA_OPTS:-} ${DC_OPTS:-} -jar "$work/dermconsent/dermconsent.jar" --server.port="$port" >"$log" 2>&1) & ;;
+    dermconsent-aot) (cd "$dir" && exec $java ${JAVA_OPTS:-} ${DC_OPTS:-} -XX:AOTCache="$aot_cache" -jar "$work/dermconsent/dermconsent.jar" --server.port="$port" >"$log" 2>&1) & ;;
+    aot-training) (cd "$dir" && exec $java ${JAVA_OPTS:-} ${DC_OPTS:-} -XX:AOTCacheOutput="$aot_cache" -jar "$work/dermconsent/dermconsent.jar" --server.port="$port" >"$log" 2>&1) & ;;
+    minimal-hapi) (cd "$dir" && exec $java ${JAVA_OPTS:-} ${HAPI_OPTS:-} -jar "$work/minimal-hapi.jar" --server.port="$port" --baseline.consent=false >"$log" 2>&1) & ;;
+    minimal-hapi-x) (cd "$dir" && exec $java ${JAVA_OPTS:-} ${HAPI_OPTS:-} -jar "$work/minimal-hapi-x/minimal-hapi.jar" --server.port="$port" --baseline.consent=false >"$log" 2>&1) & ;;
   esac
   pid=$!
   until curl -fs -o /dev/null --max-time 5 "$base/metadata"; do
@@ -73,6 +83,17 @@ start() {
 
 declare -A times rsses settled_rsses restarts
 servers=(minimal-hapi dermconsent minimal-hapi-x)
+if [ "${AOT:-0}" = 1 ]; then
+  # the cache belongs to this JVM build and this application layout ($work/dermconsent); writing it at exit takes
+  # a minute or two, so the training server is not stopped by force
+  start aot-training "$work/aot-training.log"
+  echo "AOT training: started in $secs s; $(python3 "$root/bench/mixed-load.py" --base "$base" --seconds "${AOT_TRAINING_SECONDS:-30}" --threads 2 --seed 99)" >&2
+  t_stop=$SECONDS
+  kill "$pid"; wait "$pid" || true; pid=
+  [ -f "$aot_cache" ] || { echo "no AOT cache was written (JDK 25 or later needed: JAVA=...); log:" >&2; tail -20 "$work/aot-training.log" >&2; exit 1; }
+  echo "AOT cache written in $(( SECONDS - t_stop )) s after the stop: $(( $(stat -c %s "$aot_cache") / 1048576 )) MiB" >&2
+  servers+=(dermconsent-aot)
+fi
 settle=${SETTLE_SECONDS:-40}
 echo "round  server          startup s  RSS MiB  RSS after ${settle} s  load average (then the restart on the same database)"
 for r in $(seq 1 "$rounds"); do
@@ -100,10 +121,13 @@ for which in "${servers[@]}"; do
     "$settle" "$(echo "${settled_rsses[$which]}" | median)" "${settled_rsses[$which]% }" \
     "$(echo "${restarts[$which]}" | median)" "${restarts[$which]% }"
 done
-for peer in minimal-hapi minimal-hapi-x; do
-  printf 'startup ratio DermConsent / %s (medians): %.2f on a fresh database, %.2f on a restart\n' "$peer" \
-    "$(echo "$(echo "${times[dermconsent]}" | median) / $(echo "${times[$peer]}" | median)" | bc -l)" \
-    "$(echo "$(echo "${restarts[dermconsent]}" | median) / $(echo "${restarts[$peer]}" | median)" | bc -l)"
+for dc in dermconsent ${AOT:+dermconsent-aot}; do
+  [ "$dc" = dermconsent-aot ] && [ "${AOT:-0}" != 1 ] && continue
+  for peer in minimal-hapi minimal-hapi-x; do
+    printf 'startup ratio %s / %s (medians): %.2f on a fresh database, %.2f on a restart\n' "$dc" "$peer" \
+      "$(echo "$(echo "${times[$dc]}" | median) / $(echo "${times[$peer]}" | median)" | bc -l)" \
+      "$(echo "$(echo "${restarts[$dc]}" | median) / $(echo "${restarts[$peer]}" | median)" | bc -l)"
+  done
 done
 
 if [ "$load_seconds" != 0 ]; then
