@@ -572,6 +572,10 @@ def measure_cohort(client, args, state, cohort, phase, timed):
     except ServerError as e:
         r["errors"].append(f"walk page {len(sizes) + 1}: {e}")
         log(f"[{phase} {cohort}] walk: {e}")
+    except TimeoutError:
+        # reported, not fatal: the other cohorts and phases are still measured
+        r["errors"].append(f"walk page {len(sizes) + 1}: no answer within {args.timeout} s")
+        log(f"[{phase} {cohort}] walk: page {len(sizes) + 1} took longer than {args.timeout} s")
     r["walk_s"] = round(time.perf_counter() - t0, 2)
     r["walk_pages"] = len(sizes)
     r["walk_resources"] = sum(sizes)
