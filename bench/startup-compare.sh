@@ -9,7 +9,7 @@
 #   dermconsent-aot  (AOT=1 only; JDK 25 or later, JAVA=<its java>) DermConsent with an ahead-of-time cache
 #                    (-XX:AOTCache, JEP 483/514/515): classes loaded and linked and method profiles from a
 #                    training run, which this script makes first (a start on a fresh database, AOT_TRAINING_SECONDS
-#                    (30) of mixed load, a stop; docker/aot-cache.md). The peers run without a cache.
+#                    (30) of mixed load, a stop; recipe in docker/Dockerfile). The peers run without a cache.
 # ROUNDS rounds, each starting the servers one after the other (the order rotates per round),
 # each on a fresh embedded H2 database and then restarted on that database, with no -Xmx unless JAVA_OPTS
 # gives one. Per start: seconds from JVM launch to the first successful GET /fhir/metadata, RSS right then and
