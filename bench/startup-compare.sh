@@ -51,7 +51,7 @@ fi
 cp -r "$dc_app" "$work/dermconsent"; cp "$peer_jar" "$work/minimal-hapi.jar"
 java=${JAVA:-java}
 aot_cache=$work/dermconsent.aot
-"$java" -version 2>&1 | sed -n 1p >&2
+$java -version 2>&1 | sed -n 1p >&2
 $java -Djarmode=tools -jar "$work/minimal-hapi.jar" extract --destination "$work/minimal-hapi-x" >/dev/null
 
 rss_mib() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$1/status") / 1024 )); }
@@ -61,16 +61,19 @@ start() {
   local which=$1 log=$2
   dir=${3:-$work/db-$RANDOM$RANDOM}
   mkdir -p "$dir"
+  local dc_jar=$work/dermconsent/dermconsent.jar args
+  # shellcheck disable=SC2206
+  case $which in
+    dermconsent) args=(${DC_OPTS:-} -jar "$dc_jar") ;;
+    dermconsent-aot) args=(${DC_OPTS:-} -XX:AOTCache="$aot_cache" -jar "$dc_jar") ;;
+    aot-training) args=(${DC_OPTS:-} -XX:AOTCacheOutput="$aot_cache" -jar "$dc_jar") ;;
+    minimal-hapi) args=(${HAPI_OPTS:-} -jar "$work/minimal-hapi.jar" --baseline.consent=false) ;;
+    minimal-hapi-x) args=(${HAPI_OPTS:-} -jar "$work/minimal-hapi-x/minimal-hapi.jar" --baseline.consent=false) ;;
+  esac
   local t0 t1
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  case $which in
-    dermconsent) (cd "$dir" && exec $java ${JAVA_OPTS:-} ${DC_OPTS:-} -jar "$work/dermconsent/dermconsent.jar" --server.port="$port" >"$log" 2>&1) & ;;
-    dermconsent-aot) (cd "$dir" && exec $java ${JAVA_OPTS:-} ${DC_OPTS:-} -XX:AOTCache="$aot_cache" -jar "$work/dermconsent/dermconsent.jar" --server.port="$port" >"$log" 2>&1) & ;;
-    aot-training) (cd "$dir" && exec $java ${JAVA_OPTS:-} ${DC_OPTS:-} -XX:AOTCacheOutput="$aot_cache" -jar "$work/dermconsent/dermconsent.jar" --server.port="$port" >"$log" 2>&1) & ;;
-    minimal-hapi) (cd "$dir" && exec $java ${JAVA_OPTS:-} ${HAPI_OPTS:-} -jar "$work/minimal-hapi.jar" --server.port="$port" --baseline.consent=false >"$log" 2>&1) & ;;
-    minimal-hapi-x) (cd "$dir" && exec $java ${JAVA_OPTS:-} ${HAPI_OPTS:-} -jar "$work/minimal-hapi-x/minimal-hapi.jar" --server.port="$port" --baseline.consent=false >"$log" 2>&1) & ;;
-  esac
+  (cd "$dir" && exec $java ${JAVA_OPTS:-} "${args[@]}" --server.port="$port" >"$log" 2>&1) &
   pid=$!
   until curl -fs -o /dev/null --max-time 5 "$base/metadata"; do
     kill -0 "$pid" 2>/dev/null || { echo "$which exited; log:" >&2; tail -30 "$log" >&2; exit 1; }
@@ -121,8 +124,8 @@ for which in "${servers[@]}"; do
     "$settle" "$(echo "${settled_rsses[$which]}" | median)" "${settled_rsses[$which]% }" \
     "$(echo "${restarts[$which]}" | median)" "${restarts[$which]% }"
 done
-for dc in dermconsent ${AOT:+dermconsent-aot}; do
-  [ "$dc" = dermconsent-aot ] && [ "${AOT:-0}" != 1 ] && continue
+for dc in "${servers[@]}"; do
+  [[ $dc == dermconsent* ]] || continue
   for peer in minimal-hapi minimal-hapi-x; do
     printf 'startup ratio %s / %s (medians): %.2f on a fresh database, %.2f on a restart\n' "$dc" "$peer" \
       "$(echo "$(echo "${times[$dc]}" | median) / $(echo "${times[$peer]}" | median)" | bc -l)" \
