@@ -223,6 +223,48 @@ abstract class SearchFilterSuite extends FhirApi {
 				.then().body("total", equalTo(1));
 	}
 
+	/** HAPI stores a transaction's POSTs in bundle order: the second image is labelled after the consent was written. */
+	@Test
+	void aConsentWrittenBetweenTwoImagesOfATransactionDecidesBoth() {
+		String tag = testTag + "-between";
+		String bundle = transaction(
+				entry("POST", "Media", DermJson.media(tag, refusing, "deidentified", null, "")),
+				entry("POST", "Consent", DermJson.consent(testTag, refusing, "active",
+						List.of(DermJson.permit("ai-training", "deidentified", null, null)))),
+				entry("POST", "Media", DermJson.media(tag, refusing, "deidentified", null, "")));
+		fhir().body(bundle).post("/").then().statusCode(200);
+
+		aiTraining().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(2));
+		aiTraining().get("/Media?_tag=" + tagQuery() + "&_summary=count").then().body("total", equalTo(14));
+	}
+
+	/** HAPI stores a transaction's PUTs after its POSTs: the images are labelled while the old consent still permits. */
+	@Test
+	void aWithdrawalInTheTransactionThatWritesImagesAppliesToThem() {
+		String patient = patient();
+		String consentId = create("Consent", DermJson.consent(testTag, patient, "active",
+				List.of(DermJson.permit("ai-training", "deidentified", null, null))));
+		String tag = testTag + "-withdrawn";
+		String withdrawn = DermJson.consent(testTag, patient, "inactive", List.of(DermJson.permit("ai-training", "deidentified", null, null)))
+				.replaceFirst("\\{\"resourceType\":\"Consent\",", "{\"resourceType\":\"Consent\",\"id\":\"" + consentId + "\",");
+		String bundle = transaction(
+				entry("POST", "Media", DermJson.media(tag, patient, "deidentified", null, "")),
+				entry("POST", "Media", DermJson.media(tag, patient, "deidentified", null, "")),
+				entry("PUT", "Consent/" + consentId, withdrawn));
+		fhir().body(bundle).post("/").then().statusCode(200);
+
+		fhir().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(2));
+		aiTraining().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(0));
+	}
+
+	private static String transaction(String... entries) {
+		return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + String.join(",", entries) + "]}";
+	}
+
+	private static String entry(String method, String url, String resource) {
+		return "{\"resource\":" + resource + ",\"request\":{\"method\":\"" + method + "\",\"url\":\"" + url + "\"}}";
+	}
+
 	@Test
 	void aDeniedClinicalCareIsFilteredToo() {
 		create("Consent", DermJson.consent(testTag, refusing, "active", List.of(DermJson.deny("clinical-care"))));

@@ -40,6 +40,7 @@ public class GrantIndex {
 
 	private final IFhirResourceDao<Media> media;
 	private final ImageConsentDecisions decisions;
+	private final NewImageDecisions newImageDecisions;
 	private final GrantRefreshSchedule schedule;
 	private final PatientWriteLock patientLock;
 	private final List<GrantLossListener> lossListeners;
@@ -48,6 +49,7 @@ public class GrantIndex {
 			PatientWriteLock patientLock, List<GrantLossListener> lossListeners) {
 		this.media = daoRegistry.getResourceDao(Media.class);
 		this.decisions = decisions;
+		this.newImageDecisions = new NewImageDecisions(decisions);
 		this.schedule = schedule;
 		this.patientLock = patientLock;
 		this.lossListeners = List.copyOf(lossListeners);
@@ -81,11 +83,13 @@ public class GrantIndex {
 	/**
 	 * The labels a new image gets before it is first stored, so that creating images needs no label
 	 * writes of its own. A consent written in the same transaction relabels the patient's images
-	 * before commit anyway.
+	 * before commit anyway. The patient's consents are read once per transaction (see {@link NewImageDecisions}).
 	 */
 	public Set<String> labelsForNewImage(Media image) {
 		Instant now = Instant.now();
-		ImageGrants grants = decisions.batch().grants(image);
+		// a derivative answers to its source's patient, whose lock this write does not hold: read afresh
+		ImageConsentDecisions.Batch batch = FhirImageFacts.sourceMedia(image).isPresent() ? decisions.batch() : newImageDecisions.current();
+		ImageGrants grants = batch.grants(image);
 		Optional<Instant> next = GrantLabels.nextChangeAfter(grants, now);
 		if (next.isPresent()) {
 			FhirImageFacts.patient(image).ifPresent(patient -> schedule.setNoLaterThan(patient, next.get()));
