@@ -38,6 +38,7 @@ public class FhirStorageConfig {
 		settings.setLanguageSearchParameterEnabled(false);
 		// A cached search result would outlive the writes (and consent changes) made after it
 		settings.setReuseCachedSearchResultsForMillis(null);
+		settings.setSearchPreFetchThresholds(SearchPasses.prefetchThresholds());
 		settings.setTreatBaseUrlsAsLocal(java.util.Set.of(properties.server().canonicalBase()));
 		return settings;
 	}
