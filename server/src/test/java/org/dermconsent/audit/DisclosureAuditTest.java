@@ -126,9 +126,9 @@ class DisclosureAuditTest extends FhirApi {
 		String altered = fhir().get("/AuditEvent/" + id).then().statusCode(200).extract().asString()
 				.replace("\"outcome\":\"0\"", "\"outcome\":\"4\"");
 
-		fhir().body(bundle("transaction", "{\"resource\":" + altered + ",\"request\":{\"method\":\"PUT\",\"url\":\"AuditEvent/" + id + "\"}}"))
+		fhir().body(DermJson.transaction(DermJson.entry("PUT", "AuditEvent/" + id, altered)))
 				.post("/").then().statusCode(405).body("resourceType", equalTo("OperationOutcome"));
-		fhir().body(bundle("batch", "{\"request\":{\"method\":\"DELETE\",\"url\":\"AuditEvent/" + id + "\"}}"))
+		fhir().body(DermJson.bundle("batch", "{\"request\":{\"method\":\"DELETE\",\"url\":\"AuditEvent/" + id + "\"}}"))
 				.post("/").then().statusCode(200).body("entry[0].response.status", startsWith("405"));
 		fhir().contentType("application/json-patch+json")
 				.body("[{\"op\":\"replace\",\"path\":\"/outcome\",\"value\":\"4\"}]")
@@ -169,7 +169,7 @@ class DisclosureAuditTest extends FhirApi {
 		String identifier = "urn:uuid:" + UUID.randomUUID();
 		String image = fhir().get("/Media/" + derivative).then().statusCode(200).extract().asString()
 				.replace("\"status\":\"completed\"", "\"status\":\"completed\",\"height\":" + (100 + RANDOM.nextInt(1000)));
-		return bundle("transaction",
+		return DermJson.transaction(
 				"{\"fullUrl\":\"urn:uuid:" + UUID.randomUUID() + "\",\"resource\":{\"resourceType\":\"Patient\","
 						+ metaWithTestTag() + ",\"identifier\":[{\"system\":\"urn:ietf:rfc:3986\",\"value\":\"" + identifier
 						+ "\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\",\"ifNoneExist\":"
@@ -235,10 +235,6 @@ class DisclosureAuditTest extends FhirApi {
 		fhir().header("X-Purpose-Of-Use", "ai-training").get("/Media/" + derivative).then().statusCode(200);
 
 		assertThat(entries(awaitEvents(2))).isEqualTo(2); // before and after, not the refused one
-	}
-
-	private static String bundle(String type, String... entries) {
-		return "{\"resourceType\":\"Bundle\",\"type\":\"" + type + "\",\"entry\":[" + String.join(",", entries) + "]}";
 	}
 
 	private JsonPath awaitEvents(int expected) throws InterruptedException {

@@ -96,7 +96,7 @@ abstract class DisclosureLeaksSuite extends FhirApi {
 		String body = media(patient, "deidentified", ",\"id\":\"" + derivative + "\",\"note\":[{\"text\":\"v2\"}]"
 				+ DermJson.derivedFrom("Media/" + photo));
 		Response response = aiTraining().header("Prefer", "return=representation")
-				.body(transaction("{\"resource\":" + body + ",\"request\":{\"method\":\"PUT\",\"url\":\"Media/" + derivative + "\"}}"))
+				.body(DermJson.transaction(DermJson.entry("PUT", "Media/" + derivative, body)))
 				.post("/");
 		response.then().statusCode(200).body("entry[0].resource.id", equalTo(derivative));
 		assertThat(response.asString()).doesNotContain(DermJson.GRANTED_USE);
@@ -107,11 +107,11 @@ abstract class DisclosureLeaksSuite extends FhirApi {
 		String newPatient = "urn:uuid:" + java.util.UUID.randomUUID();
 		String consent = DermJson.consent(testTag, newPatient, "active", List.of(DermJson.permit(AI_TRAINING, "deidentified", null, null)));
 		String image = DermJson.media(testTag, newPatient, "deidentified", null, "");
-		Response response = aiTraining().header("Prefer", "return=representation").body(transaction(
+		Response response = aiTraining().header("Prefer", "return=representation").body(DermJson.transaction(
 						"{\"fullUrl\":\"" + newPatient + "\",\"resource\":{\"resourceType\":\"Patient\"," + metaWithTestTag()
 								+ "},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}",
-						"{\"resource\":" + consent + ",\"request\":{\"method\":\"POST\",\"url\":\"Consent\"}}",
-						"{\"resource\":" + image + ",\"request\":{\"method\":\"POST\",\"url\":\"Media\"}}"))
+						DermJson.entry("POST", "Consent", consent),
+						DermJson.entry("POST", "Media", image)))
 				.post("/");
 		response.then().statusCode(200).body("entry[2].response.status", startsWith("201"))
 				.body("entry[2].resource.resourceType", equalTo("Media"));
@@ -122,7 +122,7 @@ abstract class DisclosureLeaksSuite extends FhirApi {
 	void aTransactionDoesNotReturnAnImageItCreatesThatNoConsentPermits() {
 		String image = DermJson.media(testTag, "Patient/" + patient, "identifiable", null, "");
 		Response response = aiTraining().header("Prefer", "return=representation")
-				.body(transaction("{\"resource\":" + image + ",\"request\":{\"method\":\"POST\",\"url\":\"Media\"}}"))
+				.body(DermJson.transaction(DermJson.entry("POST", "Media", image)))
 				.post("/");
 		response.then().statusCode(200).body("entry[0].response.status", startsWith("201"));
 		assertThat(response.jsonPath().getString("entry[0].resource")).isNull();
@@ -235,10 +235,6 @@ abstract class DisclosureLeaksSuite extends FhirApi {
 			assertThat(JsonPath.from(body).getString("resourceType")).as(body).isNotEqualTo("Media");
 		}
 		assertThat(body).doesNotContain("image/jpeg").doesNotContain(DermJson.GRANTED_USE);
-	}
-
-	private static String transaction(String... entries) {
-		return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + String.join(",", entries) + "]}";
 	}
 
 	private RequestSpecification aiTraining() {

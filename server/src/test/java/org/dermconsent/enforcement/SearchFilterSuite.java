@@ -227,11 +227,11 @@ abstract class SearchFilterSuite extends FhirApi {
 	@Test
 	void aConsentWrittenBetweenTwoImagesOfATransactionDecidesBoth() {
 		String tag = testTag + "-between";
-		String bundle = transaction(
-				entry("POST", "Media", DermJson.media(tag, refusing, "deidentified", null, "")),
-				entry("POST", "Consent", DermJson.consent(testTag, refusing, "active",
+		String bundle = DermJson.transaction(
+				DermJson.entry("POST", "Media", DermJson.media(tag, refusing, "deidentified", null, "")),
+				DermJson.entry("POST", "Consent", DermJson.consent(testTag, refusing, "active",
 						List.of(DermJson.permit("ai-training", "deidentified", null, null)))),
-				entry("POST", "Media", DermJson.media(tag, refusing, "deidentified", null, "")));
+				DermJson.entry("POST", "Media", DermJson.media(tag, refusing, "deidentified", null, "")));
 		fhir().body(bundle).post("/").then().statusCode(200);
 
 		aiTraining().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(2));
@@ -247,22 +247,14 @@ abstract class SearchFilterSuite extends FhirApi {
 		String tag = testTag + "-withdrawn";
 		String withdrawn = DermJson.consent(testTag, patient, "inactive", List.of(DermJson.permit("ai-training", "deidentified", null, null)))
 				.replaceFirst("\\{\"resourceType\":\"Consent\",", "{\"resourceType\":\"Consent\",\"id\":\"" + consentId + "\",");
-		String bundle = transaction(
-				entry("POST", "Media", DermJson.media(tag, patient, "deidentified", null, "")),
-				entry("POST", "Media", DermJson.media(tag, patient, "deidentified", null, "")),
-				entry("PUT", "Consent/" + consentId, withdrawn));
+		String bundle = DermJson.transaction(
+				DermJson.entry("POST", "Media", DermJson.media(tag, patient, "deidentified", null, "")),
+				DermJson.entry("POST", "Media", DermJson.media(tag, patient, "deidentified", null, "")),
+				DermJson.entry("PUT", "Consent/" + consentId, withdrawn));
 		fhir().body(bundle).post("/").then().statusCode(200);
 
 		fhir().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(2));
 		aiTraining().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(0));
-	}
-
-	private static String transaction(String... entries) {
-		return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + String.join(",", entries) + "]}";
-	}
-
-	private static String entry(String method, String url, String resource) {
-		return "{\"resource\":" + resource + ",\"request\":{\"method\":\"" + method + "\",\"url\":\"" + url + "\"}}";
 	}
 
 	@Test

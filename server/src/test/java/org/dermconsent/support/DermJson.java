@@ -14,6 +14,20 @@ public final class DermJson {
 
 	private DermJson() {}
 
+	/** A Bundle of {@code type} ("transaction", "batch") with the given entries. */
+	public static String bundle(String type, String... entries) {
+		return "{\"resourceType\":\"Bundle\",\"type\":\"" + type + "\",\"entry\":[" + String.join(",", entries) + "]}";
+	}
+
+	public static String transaction(String... entries) {
+		return bundle("transaction", entries);
+	}
+
+	/** A bundle entry that sends {@code resource} with {@code method} to {@code url}. */
+	public static String entry(String method, String url, String resource) {
+		return "{\"resource\":" + resource + ",\"request\":{\"method\":\"" + method + "\",\"url\":\"" + url + "\"}}";
+	}
+
 	/** A photo of the patient with inline bytes (url null) or bytes in a Binary (url "Binary/1"). */
 	public static String media(String testTag, String patient, String identifiability, String url, String extraFields) {
 		String content = url == null ? "\"data\":\"" + Base64.getEncoder().encodeToString(TestImages.jpeg(4, 4)) + "\""
