@@ -1,7 +1,6 @@
 package org.dermconsent.enforcement.index;
 
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -29,19 +28,6 @@ final class NewImageDecisions {
 		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
 			return decisions.batch();
 		}
-		ImageConsentDecisions.Batch batch = (ImageConsentDecisions.Batch) TransactionSynchronizationManager.getResource(transactionKey);
-		if (batch == null) {
-			batch = decisions.batch();
-			TransactionSynchronizationManager.bindResource(transactionKey, batch);
-			TransactionSynchronizationManager.registerSynchronization(new Unbind());
-		}
-		return batch;
-	}
-
-	private final class Unbind implements TransactionSynchronization {
-		@Override
-		public void afterCompletion(int status) {
-			TransactionSynchronizationManager.unbindResourceIfPossible(transactionKey);
-		}
+		return TransactionScoped.get(transactionKey, decisions::batch);
 	}
 }

@@ -8,7 +8,6 @@ import jakarta.persistence.PersistenceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.orm.jpa.EntityManagerFactoryUtils;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.util.Collection;
@@ -82,20 +81,7 @@ public class PatientWriteLock {
 		}
 	}
 
-	@SuppressWarnings("unchecked")
 	private static Set<String> held() {
-		Set<String> held = (Set<String>) TransactionSynchronizationManager.getResource(HELD_KEY);
-		if (held == null) {
-			Set<String> created = new HashSet<>();
-			TransactionSynchronizationManager.bindResource(HELD_KEY, created);
-			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-				@Override
-				public void afterCompletion(int status) {
-					TransactionSynchronizationManager.unbindResourceIfPossible(HELD_KEY);
-				}
-			});
-			held = created;
-		}
-		return held;
+		return TransactionScoped.get(HELD_KEY, HashSet::new);
 	}
 }
