@@ -7,6 +7,7 @@ import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.search.cache.ISearchCacheSvc;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
@@ -64,6 +65,14 @@ public class EnforcementConfig {
 		return ownership;
 	}
 
+	/** The tag index matches _tag whatever was written while filtering was off (see {@link PostgresTagIndex}). */
+	@Bean
+	public TagsKeptOnUpdate tagsKeptOnUpdate(IInterceptorService storageInterceptors) {
+		TagsKeptOnUpdate tags = new TagsKeptOnUpdate();
+		storageInterceptors.registerInterceptor(tags);
+		return tags;
+	}
+
 	@Bean
 	public EnforcementSwitch enforcement(EnforcementProperties properties, SecurityProperties security) {
 		if (!properties.enabled()) {
@@ -86,7 +95,7 @@ public class EnforcementConfig {
 			ImageConsentDecisions decisions, IJobCoordinator jobs, DisclosureAudit audit, SubjectMasking pseudonyms,
 			DataSource dataSource, ISearchCacheSvc searches, IInterceptorService storageInterceptors,
 			RestfulServer fhirRestfulServer, MatchUrlService matchUrls, FhirContext fhirContext,
-			ObjectProvider<DatasetEntries> datasetEntries, H2LabelJoinOrder labelJoinOrder) {
+			ObjectProvider<DatasetEntries> datasetEntries, H2LabelJoinOrder labelJoinOrder, PostgresTagIndex tagIndex) {
 		ExportFileOwnership exportFiles = new ExportFileOwnership(jobs);
 		DisclosureGuard guard = enforcement.enabled()
 				? new DisclosureGuard(new ImageDisclosure(decisions, daoRegistry), exportFiles) : DisclosureGuard.OFF;
@@ -97,7 +106,7 @@ public class EnforcementConfig {
 		storageInterceptors.registerInterceptor(pipeline);
 		fhirRestfulServer.registerInterceptor(pipeline.serverHooks());
 		if (enforcement.enabled()) {
-			storageInterceptors.registerInterceptor(new SearchPurposeFilter(labelJoinOrder));
+			storageInterceptors.registerInterceptor(new SearchPurposeFilter(labelJoinOrder, tagIndex));
 			storageInterceptors.registerInterceptor(new BulkExportKickoff());
 			fhirRestfulServer.registerInterceptor(new ExportStatusOwnership(exportFiles));
 		}
@@ -115,9 +124,17 @@ public class EnforcementConfig {
 		return new H2LabelJoinOrder(dataSource, Duration.ofMinutes(1), Clock.systemUTC());
 	}
 
+	/** How PostgreSQL learns how many images a search's tags have (see {@link PostgresTagIndex}). */
+	@Bean(destroyMethod = "stop")
+	public PostgresTagIndex postgresTagIndex(DataSource dataSource, PartitionSettings partitionSettings) {
+		return new PostgresTagIndex(dataSource, partitionSettings, Duration.ofMinutes(1));
+	}
+
+	// after the conformance package stored the tag-index parameter (and HAPI scheduled its reindex job)
 	@EventListener(ApplicationReadyEvent.class)
-	public void startSelectivityHint(ApplicationReadyEvent event) {
+	public void startPlanningAids(ApplicationReadyEvent event) {
 		event.getApplicationContext().getBean(H2TagSelectivityHint.class).start();
+		event.getApplicationContext().getBean(PostgresTagIndex.class).start();
 	}
 
 	/** Whether enforcement runs in this node; a bean so that the startup report can say so. */

@@ -38,9 +38,11 @@ public class SearchPurposeFilter {
 	static final String JOIN_LATER = "#join-later";
 
 	private final H2LabelJoinOrder joinOrder;
+	private final PostgresTagIndex tagIndex;
 
-	public SearchPurposeFilter(H2LabelJoinOrder joinOrder) {
+	public SearchPurposeFilter(H2LabelJoinOrder joinOrder, PostgresTagIndex tagIndex) {
 		this.joinOrder = joinOrder;
+		this.tagIndex = tagIndex;
 	}
 
 	// after ImageProbeRejection has checked the client's own criteria
@@ -51,7 +53,9 @@ public class SearchPurposeFilter {
 		}
 		GrantLabels.Filter filter = GrantLabels.filterFor(RequestPurpose.access(request));
 		List<Tag> label = filter.anyOf().stream().map(code -> new Tag(TagTypeEnum.SECURITY_LABEL, GrantLabels.SYSTEM, code)).toList();
-		boolean joinLabelLater = clientTags(params).map(tags -> joinOrder.startFromClientTags(tags, label)).orElse(false);
+		Optional<List<List<Tag>>> clientTags = clientTags(params);
+		boolean joinLabelLater = clientTags.map(tags -> joinOrder.startFromClientTags(tags, label)).orElse(false);
+		clientTags.ifPresent(tags -> tagIndex.searchClientTagsThere(params, tags));
 		add(params, filter, joinLabelLater);
 	}
 

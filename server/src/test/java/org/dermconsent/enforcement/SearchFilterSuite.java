@@ -93,6 +93,30 @@ abstract class SearchFilterSuite extends FhirApi {
 	}
 
 	@Test
+	void tagSearchesFindTheTagsAnImageKeepsAcrossUpdates() {
+		// an update that leaves meta.tag out keeps the image's tags, one that names another tag adds it
+		String image = permitted.get(0);
+		String moved = "moved-" + testTag;
+		String withoutTags = DermJson.media(testTag, allowing, "deidentified", null, "")
+				.replace("{\"resourceType\":\"Media\",", "{\"resourceType\":\"Media\",\"id\":\"" + image + "\",")
+				.replace("\"tag\":[{\"system\":\"urn:dermconsent:test\",\"code\":\"" + testTag + "\"}],", "")
+				.replace("\"status\":\"completed\"", "\"status\":\"completed\",\"note\":[{\"text\":\"retaken\"}]");
+		fhir().body(withoutTags).put("/Media/" + image).then().statusCode(200);
+		fhir().body(DermJson.media(moved, allowing, "deidentified", null, "")
+				.replace("{\"resourceType\":\"Media\",", "{\"resourceType\":\"Media\",\"id\":\"" + image + "\","))
+				.put("/Media/" + image).then().statusCode(200);
+
+		String movedQuery = "urn:dermconsent:test|" + moved;
+		assertThat(aiTraining().get("/Media?_tag=" + tagQuery() + "&_count=50").then().statusCode(200)
+				.extract().jsonPath().getList("entry.resource.id", String.class)).containsExactlyInAnyOrderElementsOf(permitted);
+		aiTraining().get("/Media?_tag=" + movedQuery).then().statusCode(200).body("entry.resource.id", equalTo(List.of(image)));
+		aiTraining().get("/Media?_tag=" + tagQuery() + "&_tag=" + movedQuery + "&_summary=count").then().body("total", equalTo(1));
+		aiTraining().get("/Media?_tag=" + tagQuery() + "," + movedQuery + "&_summary=count").then().body("total", equalTo(7));
+		fhir().header(RequestPurpose.HEADER, "education").get("/Media?_tag=" + movedQuery + "&_summary=count")
+				.then().body("total", equalTo(0));
+	}
+
+	@Test
 	void totalsCountOnlyPermittedImages() {
 		aiTraining().get("/Media?_tag=" + tagQuery() + "&_total=accurate&_count=2").then().statusCode(200)
 				.body("total", equalTo(7));
