@@ -65,6 +65,28 @@ class PostgresTagIndexTest extends FhirApi {
 		aiTraining().get("/Media?_tag=" + tagQuery()).then().statusCode(200).body("entry.resource.id", equalTo(List.of(image)));
 	}
 
+	@Test
+	void aTagSearchFindsAnImageExactlyWhenItsReadShowsTheTag() {
+		await().atMost(Duration.ofSeconds(60)).until(serversIndex::isComplete);
+		String patient = "Patient/" + create("Patient", "{\"resourceType\":\"Patient\"," + metaWithTestTag() + "}");
+		create("Consent", DermJson.consent(testTag, patient, "active", List.of(DermJson.permit("ai-training", "deidentified", null, null))));
+		String image = create("Media", DermJson.media(testTag, patient, "deidentified", null, ""));
+		String other = "other-" + testTag;
+		// deleted, then stored again under its id with another tag
+		fhir().delete("/Media/" + image).then().statusCode(200);
+		fhir().body(DermJson.media(other, patient, "deidentified", null, "")
+				.replace("{\"resourceType\":\"Media\",", "{\"resourceType\":\"Media\",\"id\":\"" + image + "\","))
+				.put("/Media/" + image).then().statusCode(201);
+
+		List<String> tags = fhir().get("/Media/" + image).then().statusCode(200).extract().jsonPath()
+				.getList("meta.tag.code", String.class);
+		for (String tag : List.of(testTag, other)) {
+			int expected = tags.contains(tag) ? 1 : 0;
+			aiTraining().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(expected));
+		}
+		assertThat(new PostgresTagIndex(dataSource, partitions, Duration.ofMinutes(1)).checkCoverage()).isTrue();
+	}
+
 	private SearchParameterMap tagSearch() {
 		return new SearchParameterMap().add("_tag", new TokenParam("urn:dermconsent:test", testTag));
 	}
