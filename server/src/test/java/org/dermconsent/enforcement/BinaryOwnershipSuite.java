@@ -61,7 +61,7 @@ abstract class BinaryOwnershipSuite extends FhirApi {
 	void anImageMayNameBytesThatAlreadyNameIt() {
 		String photo = create("Media", DermJson.media(testTag, consenting, "identifiable", null, ""));
 		String bytes = createBinary("Media/" + photo);
-		fhir().body(withId(photo(consenting, "Binary/" + bytes), photo)).put("/Media/" + photo).then().statusCode(200);
+		fhir().body(DermJson.withId(photo(consenting, "Binary/" + bytes), photo)).put("/Media/" + photo).then().statusCode(200);
 		aiTraining().get("/Binary/" + bytes).then().statusCode(200);
 	}
 
@@ -77,7 +77,7 @@ abstract class BinaryOwnershipSuite extends FhirApi {
 	@Test
 	void anUpdateCannotNameAnotherImagesBytes() {
 		String photo = create("Media", photo(consenting, "Binary/" + createBinary(null)));
-		refused(fhir().body(withId(photo(consenting, "Binary/" + deniedBytes), photo)).put("/Media/" + photo));
+		refused(fhir().body(DermJson.withId(photo(consenting, "Binary/" + deniedBytes), photo)).put("/Media/" + photo));
 		fhir().get("/Media/" + photo).then().body("meta.versionId", equalTo("1"));
 	}
 
@@ -274,9 +274,5 @@ abstract class BinaryOwnershipSuite extends FhirApi {
 
 	private String photo(String patient, String url) {
 		return DermJson.media(testTag, patient, "identifiable", url, FOREARM);
-	}
-
-	private static String withId(String json, String id) {
-		return json.replaceFirst("\\{\"resourceType\":\"Media\",", "{\"resourceType\":\"Media\",\"id\":\"" + id + "\",");
 	}
 }

@@ -112,8 +112,7 @@ class DisclosurePathsTest extends FhirApi {
 		String consent = fhir().get("/Consent?patient=Patient/" + patient).then().extract().path("entry[0].resource.id");
 		aiTraining().get("/Media?_id=" + derivative).then().body("entry.resource.id", hasItem(derivative));
 		// a second version, so that history holds a version labelled while the grant stood
-		fhir().body(media("deidentified", null, DermJson.derivedFrom("Media/" + photo) + ",\"note\":[{\"text\":\"v2\"}]")
-				.replace("{\"resourceType\":\"Media\",", "{\"resourceType\":\"Media\",\"id\":\"" + derivative + "\","))
+		fhir().body(DermJson.withId(media("deidentified", null, DermJson.derivedFrom("Media/" + photo) + ",\"note\":[{\"text\":\"v2\"}]"), derivative))
 				.put("/Media/" + derivative).then().statusCode(200).body("meta.versionId", equalTo("2"));
 
 		fhir().body(consentAllowingDeidentifiedAiTraining().replace("\"active\"", "\"inactive\"")

@@ -8,6 +8,7 @@ import org.dermconsent.access.RequestPurpose;
 import org.dermconsent.support.DermJson;
 import org.dermconsent.support.FhirApi;
 import org.dermconsent.support.PostgresServerTest;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,12 +34,20 @@ class PostgresTagIndexTest extends FhirApi {
 	@Autowired
 	PartitionSettings partitions;
 
+	private String patient;
+	private String image;
+
+	/** A patient who allows de-identified AI training, and one image of theirs tagged with the test's tag. */
+	@BeforeEach
+	void permittedImage() {
+		await().atMost(Duration.ofSeconds(60)).until(serversIndex::isComplete);
+		patient = "Patient/" + create("Patient", "{\"resourceType\":\"Patient\"," + metaWithTestTag() + "}");
+		create("Consent", DermJson.consent(testTag, patient, "active", List.of(DermJson.permit("ai-training", "deidentified", null, null))));
+		image = create("Media", DermJson.media(testTag, patient, "deidentified", null, ""));
+	}
+
 	@Test
 	void searchesUseTheIndexOnlyOnceNoTaggedImageIsMissingFromIt() {
-		await().atMost(Duration.ofSeconds(60)).until(serversIndex::isComplete);
-		String patient = "Patient/" + create("Patient", "{\"resourceType\":\"Patient\"," + metaWithTestTag() + "}");
-		create("Consent", DermJson.consent(testTag, patient, "active", List.of(DermJson.permit("ai-training", "deidentified", null, null))));
-		String image = create("Media", DermJson.media(testTag, patient, "deidentified", null, ""));
 		aiTraining().get("/Media?_tag=" + tagQuery()).then().statusCode(200).body("entry.resource.id", equalTo(List.of(image)));
 
 		// an image stored before the parameter existed: its tags are in HFJ_RES_TAG only
@@ -55,8 +64,7 @@ class PostgresTagIndexTest extends FhirApi {
 		assertThat(fresh.searchClientTagsThere(search, List.of(List.of(clientTag())))).isFalse();
 		assertThat(search.keySet()).containsExactly("_tag");
 
-		fhir().body(DermJson.media(testTag, patient, "deidentified", null, ",\"note\":[{\"text\":\"retaken\"}]")
-				.replace("{\"resourceType\":\"Media\",", "{\"resourceType\":\"Media\",\"id\":\"" + image + "\","))
+		fhir().body(DermJson.withId(DermJson.media(testTag, patient, "deidentified", null, ",\"note\":[{\"text\":\"retaken\"}]"), image))
 				.put("/Media/" + image).then().statusCode(200);
 		assertThat(fresh.checkCoverage()).isTrue();
 		search = tagSearch();
@@ -67,15 +75,10 @@ class PostgresTagIndexTest extends FhirApi {
 
 	@Test
 	void aTagSearchFindsAnImageExactlyWhenItsReadShowsTheTag() {
-		await().atMost(Duration.ofSeconds(60)).until(serversIndex::isComplete);
-		String patient = "Patient/" + create("Patient", "{\"resourceType\":\"Patient\"," + metaWithTestTag() + "}");
-		create("Consent", DermJson.consent(testTag, patient, "active", List.of(DermJson.permit("ai-training", "deidentified", null, null))));
-		String image = create("Media", DermJson.media(testTag, patient, "deidentified", null, ""));
 		String other = "other-" + testTag;
 		// deleted, then stored again under its id with another tag
 		fhir().delete("/Media/" + image).then().statusCode(200);
-		fhir().body(DermJson.media(other, patient, "deidentified", null, "")
-				.replace("{\"resourceType\":\"Media\",", "{\"resourceType\":\"Media\",\"id\":\"" + image + "\","))
+		fhir().body(DermJson.withId(DermJson.media(other, patient, "deidentified", null, ""), image))
 				.put("/Media/" + image).then().statusCode(201);
 
 		List<String> tags = fhir().get("/Media/" + image).then().statusCode(200).extract().jsonPath()

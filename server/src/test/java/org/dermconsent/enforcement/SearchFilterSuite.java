@@ -97,13 +97,11 @@ abstract class SearchFilterSuite extends FhirApi {
 		// an update that leaves meta.tag out keeps the image's tags, one that names another tag adds it
 		String image = permitted.get(0);
 		String moved = "moved-" + testTag;
-		String withoutTags = DermJson.media(testTag, allowing, "deidentified", null, "")
-				.replace("{\"resourceType\":\"Media\",", "{\"resourceType\":\"Media\",\"id\":\"" + image + "\",")
+		String withoutTags = DermJson.withId(DermJson.media(testTag, allowing, "deidentified", null, ""), image)
 				.replace("\"tag\":[{\"system\":\"urn:dermconsent:test\",\"code\":\"" + testTag + "\"}],", "")
 				.replace("\"status\":\"completed\"", "\"status\":\"completed\",\"note\":[{\"text\":\"retaken\"}]");
 		fhir().body(withoutTags).put("/Media/" + image).then().statusCode(200);
-		fhir().body(DermJson.media(moved, allowing, "deidentified", null, "")
-				.replace("{\"resourceType\":\"Media\",", "{\"resourceType\":\"Media\",\"id\":\"" + image + "\","))
+		fhir().body(DermJson.withId(DermJson.media(moved, allowing, "deidentified", null, ""), image))
 				.put("/Media/" + image).then().statusCode(200);
 
 		String movedQuery = "urn:dermconsent:test|" + moved;

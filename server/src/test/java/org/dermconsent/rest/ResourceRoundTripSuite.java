@@ -1,6 +1,7 @@
 package org.dermconsent.rest;
 
 import io.restassured.response.Response;
+import org.dermconsent.support.DermJson;
 import org.dermconsent.support.FhirApi;
 import org.dermconsent.support.TestImages;
 import org.junit.jupiter.api.Test;
@@ -51,9 +52,8 @@ abstract class ResourceRoundTripSuite extends FhirApi {
 		read.then().statusCode(200).body("subject.reference", equalTo("Patient/" + patient));
 		assertThat(Base64.getDecoder().decode(read.path("content.data").toString())).isEqualTo(image);
 
-		fhir().body(mediaJson(patient, "\"data\":\"" + Base64.getEncoder().encodeToString(image)
-						+ "\",\"title\":\"Pigmented naevus on left forearm, follow-up\"").replace("{\"resourceType\":\"Media\",",
-						"{\"resourceType\":\"Media\",\"id\":\"" + media + "\","))
+		fhir().body(DermJson.withId(mediaJson(patient, "\"data\":\"" + Base64.getEncoder().encodeToString(image)
+						+ "\",\"title\":\"Pigmented naevus on left forearm, follow-up\""), media))
 				.put("/Media/" + media)
 				.then().statusCode(200).body("meta.versionId", equalTo("2"));
 

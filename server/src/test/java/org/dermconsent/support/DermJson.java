@@ -38,6 +38,11 @@ public final class DermJson {
 				+ "\"content\":{\"contentType\":\"image/jpeg\"," + content + "}}";
 	}
 
+	/** The Media {@code json} with the given id, for an update. */
+	public static String withId(String json, String id) {
+		return json.replaceFirst("\\{\"resourceType\":\"Media\",", "{\"resourceType\":\"Media\",\"id\":\"" + id + "\",");
+	}
+
 	public static String derivedFrom(String sourceMedia) {
 		return ",\"extension\":[{\"url\":\"" + DERIVED_FROM + "\",\"valueReference\":{\"reference\":\"" + sourceMedia + "\"}}]";
 	}
