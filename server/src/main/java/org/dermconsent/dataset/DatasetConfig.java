@@ -1,12 +1,13 @@
 package org.dermconsent.dataset;
 
+import org.dermconsent.config.FhirDatabase;
+
 import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
-import org.dermconsent.enforcement.index.GrantIndexConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -44,7 +45,7 @@ public class DatasetConfig {
 	@Bean
 	public DatasetJournal datasetJournal(DataSource dataSource, PlatformTransactionManager transactionManager) {
 		DatasetJournal journal = new DatasetJournal(new JdbcTemplate(dataSource), new TransactionTemplate(transactionManager),
-				GrantIndexConfig.isPostgres(dataSource));
+				FhirDatabase.isPostgres(dataSource));
 		journal.createTablesIfMissing();
 		return journal;
 	}

@@ -1,5 +1,7 @@
 package org.dermconsent.enforcement;
 
+import org.dermconsent.config.FhirDatabase;
+
 import ca.uhn.fhir.jpa.model.entity.TagTypeEnum;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +54,7 @@ public class H2LabelJoinOrder {
 
 	public H2LabelJoinOrder(DataSource dataSource, Duration maxAge, Clock clock) {
 		this.jdbc = new JdbcTemplate(dataSource);
-		this.applies = H2TagSelectivityHint.isH2(dataSource);
+		this.applies = FhirDatabase.isH2(dataSource);
 		this.maxAge = maxAge;
 		this.clock = clock;
 	}

@@ -1,14 +1,13 @@
 package org.dermconsent.enforcement;
 
 import org.dermconsent.background.ScheduledRound;
+import org.dermconsent.config.FhirDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 
@@ -40,14 +39,6 @@ public class H2TagSelectivityHint {
 		this.rounds = new ScheduledRound("h2-tag-selectivity-hint", Duration.ZERO, interval, this::restoreQuietly);
 	}
 
-	static boolean isH2(DataSource dataSource) {
-		try (Connection connection = dataSource.getConnection()) {
-			return "H2".equals(connection.getMetaData().getDatabaseProductName());
-		} catch (SQLException e) {
-			return false;
-		}
-	}
-
 	/** Puts the hint (back) if H2 rates the column as less selective; returns whether it did. */
 	public boolean restoreIfLost() {
 		List<Integer> current = jdbc.queryForList("SELECT SELECTIVITY FROM INFORMATION_SCHEMA.COLUMNS"
@@ -60,7 +51,7 @@ public class H2TagSelectivityHint {
 	}
 
 	public void start() {
-		if (isH2(dataSource)) {
+		if (FhirDatabase.isH2(dataSource)) {
 			rounds.start();
 		}
 	}

@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import org.dermconsent.background.ScheduledRound;
+import org.dermconsent.config.FhirDatabase;
 import org.dermconsent.enforcement.H2LabelJoinOrder.Tag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +17,6 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 
@@ -98,7 +97,7 @@ public class PostgresTagIndex {
 	}
 
 	public void start() {
-		if (isPostgres(dataSource)) {
+		if (FhirDatabase.isPostgres(dataSource)) {
 			rounds.start();
 		}
 	}
@@ -112,14 +111,6 @@ public class PostgresTagIndex {
 			checkCoverage();
 		} catch (DataAccessException e) {
 			log.info("Tag index coverage not checked this time: {}", e.getMostSpecificCause().toString());
-		}
-	}
-
-	static boolean isPostgres(DataSource dataSource) {
-		try (Connection connection = dataSource.getConnection()) {
-			return "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
-		} catch (SQLException e) {
-			return false;
 		}
 	}
 }

@@ -1,5 +1,7 @@
 package org.dermconsent.enforcement.index;
 
+import org.dermconsent.config.FhirDatabase;
+
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import jakarta.persistence.EntityManagerFactory;
@@ -15,9 +17,6 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.Locale;
 
 /**
  * The search index of grants: kept exact by every write (always on, so that switching enforcement
@@ -36,7 +35,7 @@ public class GrantIndexConfig {
 	/** The one per-patient serialization of consent writes, also for features that write consents (consent requests). */
 	@Bean
 	public PatientWriteLock patientWriteLock(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
-		return new PatientWriteLock(entityManagerFactory, isPostgres(dataSource));
+		return new PatientWriteLock(entityManagerFactory, FhirDatabase.isPostgres(dataSource));
 	}
 
 	@Bean
@@ -46,15 +45,6 @@ public class GrantIndexConfig {
 		GrantIndex index = new GrantIndex(daoRegistry, decisions, schedule, patientLock, lossListeners.orderedStream().toList());
 		storageInterceptors.registerInterceptor(new GrantIndexMaintainer(index, entityManagerFactory, patientLock));
 		return index;
-	}
-
-	/** Whether the FHIR database is PostgreSQL (else H2): for the few statements whose SQL differs. */
-	public static boolean isPostgres(DataSource dataSource) {
-		try (Connection connection = dataSource.getConnection()) {
-			return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
-		} catch (SQLException e) {
-			throw new IllegalStateException("Cannot tell which database the server runs on", e);
-		}
 	}
 
 	@Bean(destroyMethod = "stop")
