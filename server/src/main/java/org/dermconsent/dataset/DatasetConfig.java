@@ -8,6 +8,7 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import org.dermconsent.consent.fhir.ImageConsentDecisions;
+import org.dermconsent.vocabulary.ClientDevices;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -54,7 +55,8 @@ public class DatasetConfig {
 	public DatasetLists datasetLists(DatasetConsentVersions versionsKept, DatasetJournal journal, DaoRegistry daoRegistry, PlatformTransactionManager transactionManager,
 			IJobCoordinator jobs, ImageConsentDecisions decisions, RestfulServer fhirRestfulServer,
 			IInterceptorService storageInterceptors) {
-		DatasetLists lists = new DatasetLists(journal, daoRegistry, new TransactionTemplate(transactionManager));
+		DatasetLists lists = new DatasetLists(journal, daoRegistry, new TransactionTemplate(transactionManager),
+				new ClientDevices(daoRegistry, transactionManager));
 		fhirRestfulServer.registerInterceptor(new CompletedExportDataset(jobs, lists));
 		fhirRestfulServer.registerProvider(new DatasetStatusOperation(daoRegistry, decisions));
 		storageInterceptors.registerInterceptor(new DatasetWrites());

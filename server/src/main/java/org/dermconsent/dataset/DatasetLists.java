@@ -38,9 +38,9 @@ public class DatasetLists {
 	private final ClientDevices clients;
 	private final Object[] stripes = new Object[64];
 
-	public DatasetLists(DatasetJournal journal, DaoRegistry daoRegistry, TransactionTemplate transactions) {
+	public DatasetLists(DatasetJournal journal, DaoRegistry daoRegistry, TransactionTemplate transactions, ClientDevices clients) {
 		this.journal = journal;
-		this.clients = new ClientDevices(daoRegistry);
+		this.clients = clients;
 		this.lists = daoRegistry.getResourceDao(ListResource.class);
 		this.transactions = transactions;
 		for (int i = 0; i < stripes.length; i++) {

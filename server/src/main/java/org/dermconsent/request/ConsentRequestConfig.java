@@ -4,6 +4,7 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import org.dermconsent.enforcement.index.PatientWriteLock;
+import org.dermconsent.vocabulary.ClientDevices;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,7 +29,7 @@ public class ConsentRequestConfig {
 			PlatformTransactionManager transactionManager, IInterceptorService storageInterceptors, RestfulServer fhirRestfulServer) {
 		GoverningConsents governing = new GoverningConsents(daoRegistry);
 		RequestRules rules = new RequestRules(daoRegistry, governing, Clock.systemUTC());
-		storageInterceptors.registerInterceptor(new ConsentRequestWrites(rules, new RequesterDevices(daoRegistry)));
+		storageInterceptors.registerInterceptor(new ConsentRequestWrites(rules, new ClientDevices(daoRegistry, transactionManager)));
 		storageInterceptors.registerInterceptor(new OwnRequestsSearch());
 		RespondOperation operation = new RespondOperation(new ConsentRequestAnswers(daoRegistry, governing, rules, patientWriteLock,
 				new TransactionTemplate(transactionManager), Clock.systemUTC()));
@@ -55,7 +56,7 @@ public class ConsentRequestConfig {
 	@Bean(destroyMethod = "stop")
 	public GuardianHandover guardianHandover(DaoRegistry daoRegistry, DataSource dataSource,
 			PlatformTransactionManager transactionManager, ConsentRequestProperties properties) {
-		GuardianHandover handover = new GuardianHandover(daoRegistry, new GoverningConsents(daoRegistry), new RequesterDevices(daoRegistry),
+		GuardianHandover handover = new GuardianHandover(daoRegistry, new GoverningConsents(daoRegistry), new ClientDevices(daoRegistry, transactionManager),
 				new JdbcTemplate(dataSource), new TransactionTemplate(transactionManager), Clock.systemUTC(), properties.reminderInterval());
 		handover.createTableIfMissing();
 		return handover;

@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import org.dermconsent.access.RequestPurpose;
+import org.dermconsent.vocabulary.ClientDevices;
 import org.dermconsent.vocabulary.ConsentRequests;
 import org.dermconsent.vocabulary.WithdrawalNotices;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -29,9 +30,9 @@ import java.util.Optional;
 public class ConsentRequestWrites {
 
 	private final RequestRules rules;
-	private final RequesterDevices devices;
+	private final ClientDevices devices;
 
-	ConsentRequestWrites(RequestRules rules, RequesterDevices devices) {
+	ConsentRequestWrites(RequestRules rules, ClientDevices devices) {
 		this.rules = rules;
 		this.devices = devices;
 	}
@@ -48,7 +49,7 @@ public class ConsentRequestWrites {
 						+ WithdrawalNotices.ownerFor(client.get()));
 			}
 			rules.checkNewRequest(task);
-			ConsentRequests.requester(task).ifPresent(devices::ensureExists);
+			ConsentRequests.requester(task).ifPresent(devices::ensureResolves);
 		}
 	}
 

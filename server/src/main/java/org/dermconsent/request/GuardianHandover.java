@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import org.dermconsent.consent.Identifiability;
 import org.dermconsent.consent.fhir.FhirConsentMapper;
+import org.dermconsent.vocabulary.ClientDevices;
 import org.dermconsent.vocabulary.ConsentRequests;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -46,12 +47,12 @@ class GuardianHandover {
 
 	private final IFhirResourceDao<Task> tasks;
 	private final GoverningConsents governing;
-	private final RequesterDevices devices;
+	private final ClientDevices devices;
 	private final OnceOnly asked;
 	private final Clock clock;
 	private final ScheduledRound round;
 
-	GuardianHandover(DaoRegistry daoRegistry, GoverningConsents governing, RequesterDevices devices, JdbcTemplate jdbc,
+	GuardianHandover(DaoRegistry daoRegistry, GoverningConsents governing, ClientDevices devices, JdbcTemplate jdbc,
 			TransactionTemplate transaction, Clock clock, Duration interval) {
 		this.tasks = daoRegistry.getResourceDao(Task.class);
 		this.governing = governing;
@@ -83,7 +84,7 @@ class GuardianHandover {
 				if (governing.stillGoverns(consent, patient, now)) {
 					continue;
 				}
-				ensureServerDevice();
+				devices.ensureResolves(SERVER_DEVICE);
 				List<Consent.ProvisionComponent> permits = consent.getProvision().getProvision();
 				for (int i = 0; i < permits.size(); i++) {
 					Consent.ProvisionComponent permit = permits.get(i);
@@ -96,19 +97,6 @@ class GuardianHandover {
 			log.warn("Guardian handover round failed, will retry: {}", e.toString());
 		}
 		return written;
-	}
-
-	/**
-	 * Outside any transaction of this class: reading a missing Device inside the request's transaction
-	 * would mark that one rollback-only. Rounds of this node take turns; two nodes creating it at once:
-	 * one wins; if the other's request then cannot resolve it yet, that round fails and the next one asks.
-	 */
-	private synchronized void ensureServerDevice() {
-		try {
-			devices.ensureExists(SERVER_DEVICE);
-		} catch (RuntimeException createdMeanwhile) {
-			log.debug("Device {} created by a concurrent round: {}", SERVER_DEVICE, createdMeanwhile.toString());
-		}
 	}
 
 	/** Per patient the most recent active derm consent (as stored), if a guardian performed it. */

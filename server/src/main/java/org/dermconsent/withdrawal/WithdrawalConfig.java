@@ -2,6 +2,7 @@ package org.dermconsent.withdrawal;
 
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import org.dermconsent.vocabulary.ClientDevices;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
@@ -35,7 +36,7 @@ public class WithdrawalConfig {
 		storageInterceptors.registerInterceptor(new NoticeWrites());
 		storageInterceptors.registerInterceptor(new OwnNoticesSearch());
 		return new WithdrawalNotifier(losses, backlog.getIfAvailable(() -> DisclosureBacklog.NONE),
-				new TransactionTemplate(transactionManager), daoRegistry, properties.interval(), properties.settle(),
+				new TransactionTemplate(transactionManager), daoRegistry, new ClientDevices(daoRegistry, transactionManager), properties.interval(), properties.settle(),
 				properties.maxWait());
 	}
 

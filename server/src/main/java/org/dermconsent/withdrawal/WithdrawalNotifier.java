@@ -75,7 +75,7 @@ public class WithdrawalNotifier {
 	private final Duration maxWait;
 
 	public WithdrawalNotifier(GrantLossJournal losses, DisclosureBacklog backlog, TransactionTemplate transaction,
-			DaoRegistry daoRegistry, Duration interval, Duration settle, Duration maxWait) {
+			DaoRegistry daoRegistry, ClientDevices clients, Duration interval, Duration settle, Duration maxWait) {
 		this.losses = losses;
 		this.backlog = backlog;
 		this.transaction = transaction;
@@ -83,7 +83,7 @@ public class WithdrawalNotifier {
 		this.auditEvents = daoRegistry.getResourceDao(AuditEvent.class);
 		this.media = daoRegistry.getResourceDao(Media.class);
 		this.tasks = daoRegistry.getResourceDao(Task.class);
-		this.clients = new ClientDevices(daoRegistry);
+		this.clients = clients;
 		this.rounds = new ScheduledRound("withdrawal-notifier", interval, this::round);
 		this.settle = settle;
 		this.maxWait = maxWait;

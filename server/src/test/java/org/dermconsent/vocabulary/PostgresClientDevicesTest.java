@@ -1,0 +1,6 @@
+package org.dermconsent.vocabulary;
+
+import org.dermconsent.support.PostgresServerTest;
+
+@PostgresServerTest
+class PostgresClientDevicesTest extends ClientDevicesSuite {}
