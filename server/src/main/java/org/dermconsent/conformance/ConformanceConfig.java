@@ -11,6 +11,9 @@ import org.springframework.context.SmartLifecycle;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import javax.sql.DataSource;
 
 /** Installs DermConsent's profiles and terminology at startup, before the server takes requests. */
 @Configuration
@@ -42,15 +45,17 @@ public class ConformanceConfig {
 	}
 
 	@Bean
-	public SmartLifecycle conformancePackageInstallation(
-			ConformanceResourceInstaller installer, TerminologyPreExpansion preExpansion, Batch2JobRegisterer batchJobs) {
+	public ConformanceInstallation conformanceInstallation(ConformanceResourceInstaller installer, TerminologyPreExpansion preExpansion,
+			DataSource dataSource) {
+		return new ConformanceInstallation(installer, preExpansion, new PackageInstallJournal(new JdbcTemplate(dataSource)));
+	}
+
+	@Bean
+	public SmartLifecycle conformancePackageInstallation(ConformanceInstallation installation, Batch2JobRegisterer batchJobs) {
 		return new StartupStep(BEFORE_WEB_SERVER_PHASE, () -> {
 			// a stored SearchParameter schedules a reindex job, whose definition must be known first
 			batchJobs.start();
-			ConformancePackage dermconsent = ConformancePackage.fromClasspath();
-			installer.install(dermconsent.id(), dermconsent.conformanceResources());
-			installer.install("dermconsent server search parameters", ServerSearchParameters.json());
-			preExpansion.expandInstalledValueSets();
+			installation.installWhatChanged();
 		});
 	}
 }

@@ -33,12 +33,15 @@ public class ConformanceResourceInstaller {
 	}
 
 	public InstallReport install(String packageId, List<String> resourcesJson) {
-		InstallReport report = new InstallReport(packageId);
+		InstallReport report = new InstallReport(packageId, System.nanoTime());
 		for (String json : resourcesJson) {
+			long started = System.nanoTime();
 			IBaseResource resource = fhirContext.newJsonParser().parseResource(json);
 			report.record(store(resource));
+			log.debug("Stored {} in {} ms", resource.getIdElement().getValue(), (System.nanoTime() - started) / 1_000_000);
 		}
 		searchParamRegistry.forceRefresh();
+		report.finished(System.nanoTime());
 		log.info("{}", report);
 		return report;
 	}
@@ -58,9 +61,16 @@ public class ConformanceResourceInstaller {
 		private int created;
 		private int updated;
 		private int unchanged;
+		private final long startedNanos;
+		private long tookMillis;
 
-		InstallReport(String packageId) {
+		InstallReport(String packageId, long startedNanos) {
 			this.packageId = packageId;
+			this.startedNanos = startedNanos;
+		}
+
+		void finished(long nanos) {
+			tookMillis = (nanos - startedNanos) / 1_000_000;
 		}
 
 		void record(DaoMethodOutcome outcome) {
@@ -88,7 +98,7 @@ public class ConformanceResourceInstaller {
 		@Override
 		public String toString() {
 			return "Conformance package " + packageId + " installed: created=" + created + " updated=" + updated
-					+ " unchanged=" + unchanged;
+					+ " unchanged=" + unchanged + " in " + tookMillis + " ms";
 		}
 	}
 }

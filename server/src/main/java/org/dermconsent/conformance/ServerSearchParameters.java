@@ -12,6 +12,7 @@ import java.util.List;
 /** Search parameters the server itself needs for enforcement; not part of the published package. */
 final class ServerSearchParameters {
 
+	static final String ID = "dermconsent server search parameters";
 	static final String LOCATION = "classpath*:dermconsent/server/SearchParameter-*.json";
 
 	private ServerSearchParameters() {}

@@ -36,12 +36,45 @@ import static org.hamcrest.Matchers.equalTo;
 class ConformancePackageInstallTest extends FhirApi {
 
 	private static final String IMAGE_USE = "https://dermconsent.org/fhir/CodeSystem/image-use";
+	private static final String NAMING_SYSTEM = "client-id";
 
 	@Autowired
 	ConformanceResourceInstaller installer;
 
 	@Autowired
 	ITermDeferredStorageSvc deferredTerminology;
+
+	@Autowired
+	ConformanceInstallation installation;
+
+	@Test
+	void aStartOverAnUnchangedDatabaseStoresNothing() {
+		installation.installWhatChanged(); // whatever the other tests of this class left
+		String versionBefore = fhir().get("/NamingSystem/" + NAMING_SYSTEM).path("meta.versionId");
+
+		assertThat(installation.installWhatChanged()).isEmpty();
+		assertThat(installation.installWhatChanged()).isEmpty();
+		fhir().get("/NamingSystem/" + NAMING_SYSTEM).then().body("meta.versionId", equalTo(versionBefore));
+	}
+
+	@Test
+	void aConformanceResourceChangedOrDeletedOverRestIsStoredAgainByTheNextStart() {
+		String packageId = ConformancePackage.fromClasspath().id();
+		installation.installWhatChanged();
+		String stored = fhir().get("/NamingSystem/" + NAMING_SYSTEM).then().statusCode(200).extract().asString();
+		String description = fhir().get("/NamingSystem/" + NAMING_SYSTEM).path("description");
+
+		fhir().body(stored.replace(description, "changed over REST")).put("/NamingSystem/" + NAMING_SYSTEM).then().statusCode(200);
+		assertThat(installation.installWhatChanged()).containsExactly(packageId);
+		fhir().get("/NamingSystem/" + NAMING_SYSTEM).then().body("description", equalTo(description));
+
+		fhir().delete("/NamingSystem/" + NAMING_SYSTEM).then().statusCode(200);
+		fhir().get("/NamingSystem/" + NAMING_SYSTEM).then().statusCode(410);
+		assertThat(installation.installWhatChanged()).containsExactly(packageId);
+		fhir().get("/NamingSystem/" + NAMING_SYSTEM).then().statusCode(200).body("description", equalTo(description));
+
+		assertThat(installation.installWhatChanged()).isEmpty();
+	}
 
 	@Test
 	void reinstallingOnRestartChangesNothing() {

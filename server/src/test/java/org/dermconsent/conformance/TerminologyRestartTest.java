@@ -4,8 +4,11 @@ import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
 import org.dermconsent.DermConsentApplication;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -26,7 +29,8 @@ class TerminologyRestartTest {
 	Path dataDirectory;
 
 	@Test
-	void restartOverTheSameDatabaseKeepsTerminologySingle() {
+	@ExtendWith(OutputCaptureExtension.class)
+	void restartOverTheSameDatabaseKeepsTerminologySingle(CapturedOutput output) {
 		String firstVersion;
 		try (ConfigurableApplicationContext first = start()) {
 			fhir(first).get("/CodeSystem?url=" + IMAGE_USE).then().statusCode(200).body("total", equalTo(1));
@@ -35,7 +39,13 @@ class TerminologyRestartTest {
 		assertThat(firstVersion).isNotNull();
 		assertThat(dataDirectory.resolve("db.mv.db")).as("the first run's database is on disk").isRegularFile();
 
+		int secondStartsAt = output.getOut().length();
 		try (ConfigurableApplicationContext second = start()) {
+			assertThat(output.getOut().substring(secondStartsAt))
+					.as("the second start finds the package as the first one left it and does not store it again")
+					.contains("Conformance package dermconsent.fhir#0.1.0 is stored as its last install left it")
+					.contains("Conformance package dermconsent server search parameters is stored as its last install left it")
+					.doesNotContain("installed: created=");
 			fhir(second).get("/CodeSystem?url=" + IMAGE_USE).then().statusCode(200)
 					.body("total", equalTo(1))
 					.body("entry[0].resource.meta.versionId", equalTo(firstVersion));
