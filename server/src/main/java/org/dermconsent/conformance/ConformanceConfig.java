@@ -12,6 +12,8 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
 
@@ -34,8 +36,9 @@ public class ConformanceConfig {
 
 	@Bean
 	public ConformanceResourceInstaller conformanceResourceInstaller(
-			FhirContext fhirContext, DaoRegistry daoRegistry, ISearchParamRegistry searchParamRegistry) {
-		return new ConformanceResourceInstaller(fhirContext, daoRegistry, searchParamRegistry);
+			FhirContext fhirContext, DaoRegistry daoRegistry, ISearchParamRegistry searchParamRegistry,
+			PlatformTransactionManager transactionManager) {
+		return new ConformanceResourceInstaller(fhirContext, daoRegistry, searchParamRegistry, new TransactionTemplate(transactionManager));
 	}
 
 	@Bean

@@ -5,10 +5,13 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.List;
 
@@ -24,25 +27,46 @@ public class ConformanceResourceInstaller {
 	private final FhirContext fhirContext;
 	private final DaoRegistry daoRegistry;
 	private final ISearchParamRegistry searchParamRegistry;
+	private final TransactionTemplate transaction;
 
-	public ConformanceResourceInstaller(
-			FhirContext fhirContext, DaoRegistry daoRegistry, ISearchParamRegistry searchParamRegistry) {
+	public ConformanceResourceInstaller(FhirContext fhirContext, DaoRegistry daoRegistry, ISearchParamRegistry searchParamRegistry,
+			TransactionTemplate transaction) {
 		this.fhirContext = fhirContext;
 		this.daoRegistry = daoRegistry;
 		this.searchParamRegistry = searchParamRegistry;
+		this.transaction = transaction;
 	}
 
+	/**
+	 * Stores the resources in one transaction: all of them or, on failure, none. Another node starting
+	 * over the same new database may store the same resources at the same moment; then this
+	 * transaction fails on a resource's id, and storing again finds them stored.
+	 */
 	public InstallReport install(String packageId, List<String> resourcesJson) {
-		InstallReport report = new InstallReport(packageId, System.nanoTime());
-		for (String json : resourcesJson) {
-			long started = System.nanoTime();
-			IBaseResource resource = fhirContext.newJsonParser().parseResource(json);
-			report.record(store(resource));
-			log.debug("Stored {} in {} ms", resource.getIdElement().getValue(), (System.nanoTime() - started) / 1_000_000);
+		InstallReport report;
+		try {
+			report = storeAll(packageId, resourcesJson);
+		} catch (ResourceVersionConflictException | DataIntegrityViolationException storedMeanwhile) {
+			log.warn("Conformance package {} was being stored by another node as well; storing again: {}", packageId,
+					storedMeanwhile.getMessage());
+			report = storeAll(packageId, resourcesJson);
 		}
 		searchParamRegistry.forceRefresh();
-		report.finished(System.nanoTime());
 		log.info("{}", report);
+		return report;
+	}
+
+	private InstallReport storeAll(String packageId, List<String> resourcesJson) {
+		InstallReport report = new InstallReport(packageId, System.nanoTime());
+		transaction.executeWithoutResult(status -> {
+			for (String json : resourcesJson) {
+				long started = System.nanoTime();
+				IBaseResource resource = fhirContext.newJsonParser().parseResource(json);
+				report.record(store(resource));
+				log.debug("Stored {} in {} ms", resource.getIdElement().getValue(), (System.nanoTime() - started) / 1_000_000);
+			}
+		});
+		report.finished(System.nanoTime());
 		return report;
 	}
 

@@ -9,7 +9,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -88,6 +94,40 @@ class ConformancePackageInstallTest extends FhirApi {
 		assertThat(report.unchanged()).isEqualTo(dermconsent.conformanceResources().size());
 		fhir().get("/CodeSystem?url=" + IMAGE_USE).then().body("total", equalTo(1));
 		fhir().get("/CodeSystem/image-use").then().body("meta.versionId", equalTo(versionBefore));
+	}
+
+	@Test
+	void twoNodesStoringTheSameNewPackageAtOnceBothSucceed() throws Exception {
+		String suffix = testTag.substring(2, 10);
+		List<String> resources = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			String id = "install-race-" + suffix + "-" + i;
+			resources.add("{\"resourceType\":\"NamingSystem\",\"id\":\"" + id + "\",\"name\":\"InstallRace" + i + "\","
+					+ "\"status\":\"active\",\"kind\":\"identifier\",\"date\":\"2026-12-05\","
+					+ "\"uniqueId\":[{\"type\":\"uri\",\"value\":\"https://example.org/" + id + "\"}]}");
+		}
+		CyclicBarrier together = new CyclicBarrier(2);
+		ExecutorService nodes = Executors.newFixedThreadPool(2);
+		try {
+			List<Future<ConformanceResourceInstaller.InstallReport>> reports = new ArrayList<>();
+			for (int node = 0; node < 2; node++) {
+				reports.add(nodes.submit(() -> {
+					together.await(30, TimeUnit.SECONDS);
+					return installer.install("race test package", resources);
+				}));
+			}
+			int created = 0;
+			for (Future<ConformanceResourceInstaller.InstallReport> report : reports) {
+				created += report.get(60, TimeUnit.SECONDS).created();
+			}
+			assertThat(created).as("each resource created by one node only").isEqualTo(resources.size());
+		} finally {
+			nodes.shutdownNow();
+		}
+		for (int i = 0; i < 3; i++) {
+			fhir().get("/NamingSystem/install-race-" + suffix + "-" + i + "/_history?_summary=count").then().statusCode(200)
+					.body("total", equalTo(1));
+		}
 	}
 
 	@Test
