@@ -54,9 +54,8 @@ public class DatasetConfig {
 	@Bean
 	public DatasetLists datasetLists(DatasetConsentVersions versionsKept, DatasetJournal journal, DaoRegistry daoRegistry, PlatformTransactionManager transactionManager,
 			IJobCoordinator jobs, ImageConsentDecisions decisions, RestfulServer fhirRestfulServer,
-			IInterceptorService storageInterceptors) {
-		DatasetLists lists = new DatasetLists(journal, daoRegistry, new TransactionTemplate(transactionManager),
-				new ClientDevices(daoRegistry, transactionManager));
+			IInterceptorService storageInterceptors, ClientDevices clientDevices) {
+		DatasetLists lists = new DatasetLists(journal, daoRegistry, new TransactionTemplate(transactionManager), clientDevices);
 		fhirRestfulServer.registerInterceptor(new CompletedExportDataset(jobs, lists));
 		fhirRestfulServer.registerProvider(new DatasetStatusOperation(daoRegistry, decisions));
 		storageInterceptors.registerInterceptor(new DatasetWrites());

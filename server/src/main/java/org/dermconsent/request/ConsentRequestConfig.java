@@ -26,10 +26,11 @@ public class ConsentRequestConfig {
 
 	@Bean
 	public RespondOperation respondOperation(DaoRegistry daoRegistry, PatientWriteLock patientWriteLock,
-			PlatformTransactionManager transactionManager, IInterceptorService storageInterceptors, RestfulServer fhirRestfulServer) {
+			PlatformTransactionManager transactionManager, IInterceptorService storageInterceptors, RestfulServer fhirRestfulServer,
+			ClientDevices clientDevices) {
 		GoverningConsents governing = new GoverningConsents(daoRegistry);
 		RequestRules rules = new RequestRules(daoRegistry, governing, Clock.systemUTC());
-		storageInterceptors.registerInterceptor(new ConsentRequestWrites(rules, new ClientDevices(daoRegistry, transactionManager)));
+		storageInterceptors.registerInterceptor(new ConsentRequestWrites(rules, clientDevices));
 		storageInterceptors.registerInterceptor(new OwnRequestsSearch());
 		RespondOperation operation = new RespondOperation(new ConsentRequestAnswers(daoRegistry, governing, rules, patientWriteLock,
 				new TransactionTemplate(transactionManager), Clock.systemUTC()));
@@ -55,8 +56,8 @@ public class ConsentRequestConfig {
 
 	@Bean(destroyMethod = "stop")
 	public GuardianHandover guardianHandover(DaoRegistry daoRegistry, DataSource dataSource,
-			PlatformTransactionManager transactionManager, ConsentRequestProperties properties) {
-		GuardianHandover handover = new GuardianHandover(daoRegistry, new GoverningConsents(daoRegistry), new ClientDevices(daoRegistry, transactionManager),
+			PlatformTransactionManager transactionManager, ConsentRequestProperties properties, ClientDevices clientDevices) {
+		GuardianHandover handover = new GuardianHandover(daoRegistry, new GoverningConsents(daoRegistry), clientDevices,
 				new JdbcTemplate(dataSource), new TransactionTemplate(transactionManager), Clock.systemUTC(), properties.reminderInterval());
 		handover.createTableIfMissing();
 		return handover;

@@ -31,12 +31,12 @@ public class WithdrawalConfig {
 	@Bean(destroyMethod = "stop")
 	public WithdrawalNotifier withdrawalNotifier(GrantLossJournal losses, ObjectProvider<DisclosureBacklog> backlog,
 			PlatformTransactionManager transactionManager, DaoRegistry daoRegistry, WithdrawalProperties properties,
-			IInterceptorService storageInterceptors) {
+			IInterceptorService storageInterceptors, ClientDevices clientDevices) {
 		storageInterceptors.registerInterceptor(new NoticeSubscriptions());
 		storageInterceptors.registerInterceptor(new NoticeWrites());
 		storageInterceptors.registerInterceptor(new OwnNoticesSearch());
 		return new WithdrawalNotifier(losses, backlog.getIfAvailable(() -> DisclosureBacklog.NONE),
-				new TransactionTemplate(transactionManager), daoRegistry, new ClientDevices(daoRegistry, transactionManager), properties.interval(), properties.settle(),
+				new TransactionTemplate(transactionManager), daoRegistry, clientDevices, properties.interval(), properties.settle(),
 				properties.maxWait());
 	}
 

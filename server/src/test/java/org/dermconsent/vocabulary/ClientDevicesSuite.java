@@ -36,11 +36,14 @@ abstract class ClientDevicesSuite extends FhirApi {
 	@Autowired
 	PlatformTransactionManager transactionManager;
 
+	@Autowired
+	ClientDevices serversDevices;
+
 	@Test
 	void writersWhoNeedTheSameNewClientsDeviceAtOnceAllCommit() throws Exception {
 		String client = "client-" + testTag.substring(2, 12);
-		List<ClientDevices> nodes = List.of(new ClientDevices(daoRegistry, transactionManager),
-				new ClientDevices(daoRegistry, transactionManager));
+		// this server's own instance, which all its features share, and another node's
+		List<ClientDevices> nodes = List.of(serversDevices, new ClientDevices(daoRegistry, transactionManager));
 		TransactionTemplate callersTransaction = new TransactionTemplate(transactionManager);
 		CyclicBarrier together = new CyclicBarrier(WRITERS);
 		ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
