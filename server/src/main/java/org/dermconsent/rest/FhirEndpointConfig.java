@@ -80,6 +80,7 @@ public class FhirEndpointConfig {
 		server.registerInterceptor(requestLog());
 		server.registerInterceptor(new ResourceIdSyntaxInterceptor());
 		server.registerInterceptor(new PagingParametersInterceptor());
+		server.registerInterceptor(new RdfFormatRefusal(new OperationOutcomeWriter(server.getFhirContext())));
 		server.registerInterceptor(new RequestBodyTextInterceptor());
 		server.registerInterceptor(new ResourceStructureGuard());
 		server.registerInterceptor(new OutageInterceptor());

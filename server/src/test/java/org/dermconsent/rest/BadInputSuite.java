@@ -59,6 +59,30 @@ abstract class BadInputSuite extends FhirApi {
 	}
 
 	@Test
+	void turtleIsNotAcceptableAsAResponseFormat() {
+		for (String format : List.of("ttl", "text/turtle")) {
+			expectOutcome(fhir().get("/metadata?_format=" + format).then(), 406)
+					.body("issue[0].code", equalTo("not-supported"))
+					.body("issue[0].diagnostics", containsString("application/fhir+json"));
+		}
+		expectOutcome(fhir().accept("text/turtle").get("/Patient?_id=none").then(), 406)
+				.body("issue[0].code", equalTo("not-supported"));
+		// a client that prefers another format it also accepts gets that one
+		fhir().accept("text/turtle;q=0.5, application/fhir+json").get("/Patient?_id=none").then().statusCode(200)
+				.contentType(containsString("json"));
+		fhir().get("/metadata?_format=xml").then().statusCode(200).contentType(containsString("xml"));
+	}
+
+	@Test
+	void turtleRequestBodyIsAnUnsupportedMediaType() {
+		String turtle = "@prefix fhir: <http://hl7.org/fhir/> .\n[] a fhir:Patient ; fhir:active [ fhir:v true ] .\n";
+		expectOutcome(fhir().contentType("text/turtle").body(turtle).post("/Patient").then(), 415)
+				.body("issue[0].code", equalTo("not-supported"));
+		expectOutcome(fhir().contentType("text/turtle").body(turtle).put("/Patient/turtle-1").then(), 415);
+		expectOutcome(fhir().get("/Patient/turtle-1").then(), 404);
+	}
+
+	@Test
 	void oversizedBodyIsRejectedBeforeParsing() {
 		byte[] body = new byte[1024 * 1024 + 1];
 		Arrays.fill(body, (byte) ' ');

@@ -33,6 +33,8 @@ class CapabilityStatementTest extends FhirApi {
 	@Test
 	void nothingRefusedIsListed() {
 		JsonPath statement = fhir().get("/metadata").then().statusCode(200).extract().jsonPath();
+		assertThat(statement.getList("format", String.class))
+				.containsExactlyInAnyOrder("application/fhir+json", "json", "application/fhir+xml", "xml");
 		assertThat(statement.getList("rest[0].operation.name", String.class)).doesNotContainAnyElementsOf(REFUSED_OPERATIONS);
 		List<List<String>> resourceOperations = statement.getList("rest[0].resource.operation.name");
 		for (List<String> names : resourceOperations) {
