@@ -5,7 +5,6 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.EncodingEnum;
-import ca.uhn.fhir.rest.api.RequestTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.server.RestfulServerUtils.ResponseEncoding;
@@ -25,7 +24,7 @@ import java.io.IOException;
 @Interceptor
 public class RdfFormatRefusal {
 
-	static final String SUPPORTED =
+	private static final String SUPPORTED =
 			"this server reads and writes FHIR JSON (application/fhir+json) and XML (application/fhir+xml) only";
 
 	private final OperationOutcomeWriter outcomes;
@@ -37,7 +36,7 @@ public class RdfFormatRefusal {
 	/** Returns false, having answered, when the request is in or asks for RDF. */
 	@Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = -1100)
 	public boolean refuseRdf(RequestDetails request, HttpServletResponse response) throws IOException {
-		if (hasBody(request) && EncodingEnum.forContentType(request.getHeader(Constants.HEADER_CONTENT_TYPE)) == EncodingEnum.RDF) {
+		if (RequestBodyTextInterceptor.hasBody(request) && EncodingEnum.forContentType(request.getHeader(Constants.HEADER_CONTENT_TYPE)) == EncodingEnum.RDF) {
 			refuse(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "The request body is RDF (Turtle); " + SUPPORTED);
 			return false;
 		}
@@ -47,11 +46,6 @@ public class RdfFormatRefusal {
 			return false;
 		}
 		return true;
-	}
-
-	private static boolean hasBody(RequestDetails request) {
-		RequestTypeEnum method = request.getRequestType();
-		return method == RequestTypeEnum.POST || method == RequestTypeEnum.PUT || method == RequestTypeEnum.PATCH;
 	}
 
 	private void refuse(HttpServletResponse response, int status, String message) throws IOException {

@@ -29,8 +29,7 @@ public class RequestBodyTextInterceptor {
 
 	@Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = -1000)
 	public void refuseMalformedText(RequestDetails request) {
-		RequestTypeEnum method = request.getRequestType();
-		if (method != RequestTypeEnum.POST && method != RequestTypeEnum.PUT && method != RequestTypeEnum.PATCH) {
+		if (!hasBody(request)) {
 			return;
 		}
 		String contentType = request.getHeader(Constants.HEADER_CONTENT_TYPE);
@@ -56,6 +55,12 @@ public class RequestBodyTextInterceptor {
 						+ " FHIR strings may not contain");
 			}
 		}
+	}
+
+	/** Whether the request's method carries a body (POST, PUT, PATCH). */
+	static boolean hasBody(RequestDetails request) {
+		RequestTypeEnum method = request.getRequestType();
+		return method == RequestTypeEnum.POST || method == RequestTypeEnum.PUT || method == RequestTypeEnum.PATCH;
 	}
 
 	private static boolean isJsonOrXml(String contentType) {
