@@ -17,7 +17,8 @@
 # each server is started once more and given LOAD_SECONDS of mixed load (bench/mixed-load.py: writes,
 # consent toggles, reads, searches for clinical care and ai-training) in LOAD_SEGMENTS parts, each followed
 # by IDLE_SECONDS (45) without requests; RSS is printed after startup, at the end of each part and after each
-# idle spell. The first part warms the server up (JIT, caches); growth is the last idle RSS against the first.
+# idle spell, and the requests served (the load's throughput, e.g. to weigh a JVM option given in DC_OPTS). The
+# first part warms the server up (JIT, caches); growth is the last idle RSS against the first.
 # Usage: bench/startup-compare.sh
 #   env: ROUNDS (3), SETTLE_SECONDS (40), LOAD_SECONDS (600), LOAD_SEGMENTS (5), IDLE_SECONDS (45), LOAD_THREADS (2), LOAD_SERVERS ("minimal-hapi dermconsent": which
 #        servers get the mixed load), PORT (18192),
@@ -144,17 +145,18 @@ if [ "$load_seconds" != 0 ]; then
     start "$which" "$work/$which-load.log"
     line="RSS after startup $rss MiB; per segment, end of load / after idle:"
     idle_rss=()
-    errors=0
+    errors=0 served=0
     for s in $(seq 1 "$segments"); do
       out=$(python3 "$root/bench/mixed-load.py" --base "$base" --seconds "$segment_seconds" --threads "${LOAD_THREADS:-2}" --seed "$s")
       loaded=$(rss_mib "$pid")
       sleep "$idle_seconds"
       idle_rss+=("$(rss_mib "$pid")")
       line+=" $loaded/${idle_rss[-1]}"
-      errors=$(( errors + $(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"].get("errors", 0))') ))
+      read -r n_err n_ok < <(echo "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin)["requests"]; e=r.get("errors", 0); print(e, sum(r.values()) - e)')
+      errors=$(( errors + n_err )) served=$(( served + n_ok ))
     done
-    printf '%-14s  %s MiB; after idle, last segment against the first: %+d MiB; %d request errors; load average %s\n' \
-      "$which" "$line" $(( idle_rss[-1] - idle_rss[0] )) "$errors" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    printf '%-14s  %s MiB; after idle, last segment against the first: %+d MiB; %d requests served (%.1f/s under load), %d request errors; load average %s\n' \
+      "$which" "$line" $(( idle_rss[-1] - idle_rss[0] )) "$served" "$(echo "$served / $load_seconds" | bc -l)" "$errors" "$(cut -d' ' -f1-3 /proc/loadavg)"
     stop_server
   done
 fi

@@ -48,8 +48,8 @@ public class MemoryConfig {
 
 	@Bean
 	public IdleMemoryReturn idleMemoryReturn(MemoryProperties properties, HeapReturn heapReturn) {
-		return new IdleMemoryReturn(properties.idleAfter(), System::nanoTime,
-				() -> log.info("Memory after {} s without requests: {}", properties.idleAfter().toSeconds(), heapReturn.collect()));
+		return new IdleMemoryReturn(properties.idleAfter(), System::nanoTime, new JvmMemorySignals(),
+				reason -> log.info("Memory given back {}: {}", reason, heapReturn.collect()));
 	}
 
 	@Bean

@@ -10,7 +10,7 @@ import java.time.Duration;
  *                         startup and when idle (heap bounds on G1 only; flags given to java are kept)
  * @param minFreePercent   G1 grows the heap after a collection that leaves less than this share free
  * @param maxFreePercent   G1 shrinks the heap after a collection that leaves more than this share free
- * @param idleAfter        memory is given back once no request came for this long (once per quiet spell)
+ * @param idleAfter        memory is given back once no request came for this long and background work is calm
  */
 @ConfigurationProperties(prefix = "dermconsent.memory")
 public record MemoryProperties(@DefaultValue("true") boolean returnUnusedHeap,
