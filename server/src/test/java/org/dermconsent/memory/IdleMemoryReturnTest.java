@@ -112,9 +112,7 @@ class IdleMemoryReturnTest {
 
 	@Test
 	void backgroundWorkThatRegrowsTheHeapAfterTheCollectionIsCollectedOnceItIsOver() {
-		round();
-		request();
-		assertThat(rounds(Duration.ofSeconds(30))).isOne();
+		givenBackAfterARequest();
 		allocationPerSecond.set(150 * MIB);
 		committed.set(1300 * MIB); // G1 grew the small heap again
 		assertThat(rounds(Duration.ofSeconds(20))).isZero();
@@ -126,9 +124,7 @@ class IdleMemoryReturnTest {
 
 	@Test
 	void aHeapThatRegrewIsCollectedAgainAtTheFirstCalmRound() {
-		round();
-		request();
-		assertThat(rounds(Duration.ofSeconds(30))).isOne();
+		givenBackAfterARequest();
 		allocationPerSecond.set(150 * MIB);
 		committed.set(1300 * MIB);
 		assertThat(round()).isFalse();
@@ -139,9 +135,7 @@ class IdleMemoryReturnTest {
 
 	@Test
 	void aHeapThatGrewALittleIsLeftAlone() {
-		round();
-		request();
-		assertThat(rounds(Duration.ofSeconds(30))).isOne();
+		givenBackAfterARequest();
 		committed.set(540 * MIB); // +20%: G1's own margin, not background work
 		assertThat(rounds(Duration.ofMinutes(10))).isZero();
 	}
@@ -153,6 +147,13 @@ class IdleMemoryReturnTest {
 		rounds(Duration.ofSeconds(25));
 		allocated.addAndGet(-500 * MIB); // their counters leave the sum
 		assertThat(round()).isTrue();
+	}
+
+	/** A request, then the quiet spell's collection. */
+	private void givenBackAfterARequest() {
+		round();
+		request();
+		assertThat(rounds(Duration.ofSeconds(30))).isOne();
 	}
 
 	private void request() {
