@@ -16,9 +16,10 @@
 # SETTLE_SECONDS (40) later without requests (DermConsent gives memory back after 30 s without requests). Then, unless LOAD_SECONDS=0,
 # each server is started once more and given LOAD_SECONDS of mixed load (bench/mixed-load.py: writes,
 # consent toggles, reads, searches for clinical care and ai-training) in LOAD_SEGMENTS parts, each followed
-# by IDLE_SECONDS (75: a second idle collection may follow the first by 20-30 s) without requests; RSS is printed after startup, at the end of each part and after each
-# idle spell, and the requests served (the load's throughput, e.g. to weigh a JVM option given in DC_OPTS). The
-# first part warms the server up (JIT, caches); growth is the last idle RSS against the first.
+# by IDLE_SECONDS (75: a second idle collection may follow the first by 20-30 s) without requests; RSS is
+# printed after startup, at the end of each part and after each idle spell, and the requests served (the
+# load's throughput, e.g. to weigh a JVM option given in DC_OPTS). The first part warms the server up (JIT,
+# caches); growth is the last idle RSS against the first.
 # Usage: bench/startup-compare.sh
 #   env: ROUNDS (3), SETTLE_SECONDS (40), LOAD_SECONDS (600), LOAD_SEGMENTS (5), IDLE_SECONDS (75), LOAD_THREADS (2), LOAD_SERVERS ("minimal-hapi dermconsent": which
 #        servers get the mixed load), PORT (18192),

@@ -107,7 +107,7 @@ public final class HeapReturn {
 				.anyMatch(name -> name.startsWith("G1"));
 	}
 
-	private static long committedHeap() {
+	static long committedHeap() {
 		return heap().getCommitted();
 	}
 

@@ -21,6 +21,6 @@ final class JvmMemorySignals implements MemorySignals {
 
 	@Override
 	public long committedHeapBytes() {
-		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+		return HeapReturn.committedHeap();
 	}
 }
