@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import jakarta.persistence.EntityManagerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
 import org.springframework.context.annotation.Bean;
@@ -36,6 +37,13 @@ public class PersistenceConfig {
 		factory.setJpaPropertyMap(jpaProperties.getProperties());
 		factory.setDataSource(dataSource);
 		return factory;
+	}
+
+	/** A post-processor, hence static: it must exist before the repositories it changes. */
+	@Bean
+	static RepositoryQueriesParsedOnFirstUse repositoryQueriesParsedOnFirstUse(
+			ObjectProvider<EntityManagerFactory> entityManagerFactory) {
+		return new RepositoryQueriesParsedOnFirstUse(entityManagerFactory);
 	}
 
 	@Bean
