@@ -10,6 +10,11 @@
 #                    (-XX:AOTCache, JEP 483/514/515): classes loaded and linked and method profiles from a
 #                    training run, which this script makes first (a start on a fresh database, AOT_TRAINING_SECONDS
 #                    (30) of mixed load, a stop; recipe in docker/Dockerfile). The peers run without a cache.
+#   dermconsent-cds  (CDS=1 only) DermConsent with a static Class Data Sharing archive of its application classes
+#                    (-XX:SharedArchiveFile), which this script makes first: the classes one start on a fresh
+#                    database loaded, less the lambda proxies (JDK 17 crashes archiving them; see
+#                    docker/Dockerfile), dumped with -Xshare:dump. The archive must match the JVM and the jars'
+#                    paths and times, so it cannot be made elsewhere and given in DC_OPTS. The peers run without one.
 # ROUNDS rounds, each starting the servers one after the other (the order rotates per round),
 # each on a fresh embedded H2 database and then restarted on that database, with no -Xmx unless JAVA_OPTS
 # gives one. Per start: seconds from JVM launch to the first successful GET /fhir/metadata, RSS right then and
@@ -24,8 +29,9 @@
 #   env: ROUNDS (3), SETTLE_SECONDS (40), LOAD_SECONDS (600), LOAD_SEGMENTS (5), IDLE_SECONDS (75), LOAD_THREADS (2), LOAD_SERVERS ("minimal-hapi dermconsent": which
 #        servers get the mixed load), PORT (18192),
 #        JAVA (the java command for every server, default java), AOT=1 (add dermconsent-aot, see above),
-#        JAVA_OPTS (JVM options for both servers), DC_OPTS / HAPI_OPTS (for one of them only, e.g. a CDS
-#        archive: DC_OPTS=-XX:SharedArchiveFile=...), KEEP=1 (keep logs), WORK=<directory> (logs there)
+#        CDS=1 (add dermconsent-cds, see above), JAVA_OPTS (JVM options for all servers), DC_OPTS / HAPI_OPTS
+#        (for one side only, e.g. DC_OPTS=-XX:TieredStopAtLevel=1), KEEP=1 (keep logs),
+#        WORK=<a new or empty directory> (logs there)
 #   (build DermConsent first: mvn -B -q -DskipTests package; the peer is built here if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +47,11 @@ rounds=${ROUNDS:-3}
 load_seconds=${LOAD_SECONDS:-600}
 port=${PORT:-18192}
 base="http://127.0.0.1:$port/fhir"
-if [ -n "${WORK:-}" ]; then work=$(readlink -f "$WORK") KEEP=1; mkdir -p "$work"; else work=$(mktemp -d); fi
+if [ -n "${WORK:-}" ]; then
+  work=$(readlink -f "$WORK") KEEP=1; mkdir -p "$work"
+  # a fresh database per start and the servers' copies are made in it: leftovers would be reused unnoticed
+  [ -z "$(ls -A "$work")" ] || { echo "WORK=$work is not empty; give a new or empty directory" >&2; exit 1; }
+else work=$(mktemp -d); fi
 pid=
 . bench/lib.sh
 cleanup() { stop_server; if [ "${KEEP:-0}" = 1 ]; then echo "logs kept in $work" >&2; else rm -rf "$work"; fi; }
@@ -53,6 +63,7 @@ fi
 cp -r "$dc_app" "$work/dermconsent"; cp "$peer_jar" "$work/minimal-hapi.jar"
 java=${JAVA:-java}
 aot_cache=$work/dermconsent.aot
+cds_archive=$work/dermconsent.jsa
 $java -version 2>&1 | sed -n 1p >&2
 $java -Djarmode=tools -jar "$work/minimal-hapi.jar" extract --destination "$work/minimal-hapi-x" >/dev/null
 
@@ -69,6 +80,8 @@ start() {
     dermconsent) args=(${DC_OPTS:-} -jar "$dc_jar") ;;
     dermconsent-aot) args=(${DC_OPTS:-} -XX:AOTCache="$aot_cache" -jar "$dc_jar") ;;
     aot-training) args=(${DC_OPTS:-} -XX:AOTCacheOutput="$aot_cache" -jar "$dc_jar") ;;
+    dermconsent-cds) args=(${DC_OPTS:-} -Xshare:on -XX:SharedArchiveFile="$cds_archive" -jar "$dc_jar") ;;
+    cds-training) args=(${DC_OPTS:-} -XX:DumpLoadedClassList="$work/cds-classes.lst" -jar "$dc_jar") ;;
     minimal-hapi) args=(${HAPI_OPTS:-} -jar "$work/minimal-hapi.jar" --baseline.consent=false) ;;
     minimal-hapi-x) args=(${HAPI_OPTS:-} -jar "$work/minimal-hapi-x/minimal-hapi.jar" --baseline.consent=false) ;;
   esac
@@ -98,6 +111,19 @@ if [ "${AOT:-0}" = 1 ]; then
   [ -f "$aot_cache" ] || { echo "no AOT cache was written (JDK 25 or later needed: JAVA=...); log:" >&2; tail -20 "$work/aot-training.log" >&2; exit 1; }
   echo "AOT cache written in $(( SECONDS - t_stop )) s after the stop: $(( $(stat -c %s "$aot_cache") / 1048576 )) MiB" >&2
   servers+=(dermconsent-aot)
+fi
+if [ "${CDS:-0}" = 1 ]; then
+  # -Xshare:on above: a start that cannot map the archive fails instead of being measured without it
+  start cds-training "$work/cds-training.log"
+  echo "CDS training: started in $secs s" >&2
+  stop_server
+  grep -v '^@lambda-proxy' "$work/cds-classes.lst" >"$work/cds-classes-no-lambda.lst"
+  t_dump=$SECONDS
+  $java -Xshare:dump -XX:SharedClassListFile="$work/cds-classes-no-lambda.lst" -XX:SharedArchiveFile="$cds_archive" \
+    -cp "$work/dermconsent/dermconsent.jar" >"$work/cds-dump.log" 2>&1 \
+    || { echo "the CDS dump failed; log:" >&2; tail -20 "$work/cds-dump.log" >&2; exit 1; }
+  echo "CDS archive of $(wc -l <"$work/cds-classes-no-lambda.lst") classes written in $(( SECONDS - t_dump )) s: $(( $(stat -c %s "$cds_archive") / 1048576 )) MiB" >&2
+  servers+=(dermconsent-cds)
 fi
 settle=${SETTLE_SECONDS:-40}
 echo "round  server          startup s  RSS MiB  RSS after ${settle} s  load average (then the restart on the same database)"

@@ -18,13 +18,12 @@ import java.lang.reflect.Proxy;
  * Hibernate parses a query (and keeps the parse) the first time it runs.
  *
  * <p>When Spring Data makes a repository it checks every {@code @Query} by creating it on a throwaway
- * entity manager. For HAPI's repositories that is some 200 HQL parses in every start, a fifth of the main
- * thread's time in a restart, for queries that are the same in every start of one HAPI version and most of
- * which this server never runs. Here the repositories get an entity manager whose factory hands that check
- * an entity manager on which creating a query from a string does nothing; everything else is the shared
- * entity manager they would have had. The check moved to the build: {@code RepositoryQueriesTest} has
- * Hibernate parse every declared query of every repository, so a HAPI upgrade that brings a query
- * Hibernate cannot parse fails the tests instead of a request.
+ * entity manager. For HAPI's repositories that was a fifth of the main thread's profile samples in a
+ * restart, for queries that are the same in every start of one HAPI version. Here the repositories get an
+ * entity manager whose factory hands that check an entity manager on which creating a query from a string
+ * does nothing; everything else is the shared entity manager they would have had. The check moved to the
+ * build: {@code RepositoryQueriesTest} makes every repository again with Spring Data's check, so a HAPI
+ * upgrade that brings a query Hibernate cannot parse fails the tests instead of a request.
  */
 final class RepositoryQueriesParsedOnFirstUse implements BeanPostProcessor {
 
