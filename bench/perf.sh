@@ -32,7 +32,8 @@ run baseline env DB="$db" bash bench/baseline.sh "${PEER_IMAGES:-10000}"
 
 echo
 echo "== summary ($db, $(date -u +%FT%TZ); full output in $out)"
-[ -f "$out/startup.txt" ] && grep -E "median startup|startup ratio|RSS after startup .* after load" "$out/startup.txt"
-[ -f "$out/consent.txt" ] && grep -E "filtered/unfiltered median|exact|ingest:" "$out/consent.txt" | head -12
+[ -f "$out/startup.txt" ] && grep -E "median startup|startup ratio|RSS after startup [0-9]+ MiB; per segment" "$out/startup.txt"
+# the per-cohort table (from its header to the blank line after it), then the ratios and the ingest
+[ -f "$out/consent.txt" ] && { sed -n '/^phase  *cohort/,/^$/p' "$out/consent.txt"; grep -E "filtered/unfiltered median|^ingest:" "$out/consent.txt"; }
 [ -f "$out/baseline.txt" ] && sed -n '/^cohort *| permitted/,/^ingest post-filter/p' "$out/baseline.txt"
 exit 0
