@@ -122,7 +122,7 @@ if [ "${CDS:-0}" = 1 ]; then
   $java -Xshare:dump -XX:SharedClassListFile="$work/cds-classes-no-lambda.lst" -XX:SharedArchiveFile="$cds_archive" \
     -cp "$work/dermconsent/dermconsent.jar" >"$work/cds-dump.log" 2>&1 \
     || { echo "the CDS dump failed; log:" >&2; tail -20 "$work/cds-dump.log" >&2; exit 1; }
-  echo "CDS archive of $(wc -l <"$work/cds-classes-no-lambda.lst") classes written in $(( SECONDS - t_dump )) s: $(( $(stat -c %s "$cds_archive") / 1048576 )) MiB" >&2
+  echo "CDS archive of $(grep -vc '^@' "$work/cds-classes-no-lambda.lst") classes written in $(( SECONDS - t_dump )) s: $(( $(stat -c %s "$cds_archive") / 1048576 )) MiB" >&2
   servers+=(dermconsent-cds)
 fi
 settle=${SETTLE_SECONDS:-40}
