@@ -7,6 +7,7 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.data.jpa.repository.support.JpaRepositoryFactoryBean;
 import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.function.SingletonSupplier;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -27,18 +28,19 @@ import java.lang.reflect.Proxy;
  */
 final class RepositoryQueriesParsedOnFirstUse implements BeanPostProcessor {
 
-	private final ObjectProvider<EntityManagerFactory> entityManagerFactory;
+	/** One for all repositories, made when the first repository is (the factory exists by then). */
+	private final SingletonSupplier<EntityManager> repositoriesEntityManager;
 
 	RepositoryQueriesParsedOnFirstUse(ObjectProvider<EntityManagerFactory> entityManagerFactory) {
-		this.entityManagerFactory = entityManagerFactory;
+		this.repositoriesEntityManager = SingletonSupplier.of(() -> withoutQueryCheck(
+				SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory.getObject())));
 	}
 
 	@Override
 	public Object postProcessBeforeInitialization(Object bean, String beanName) {
 		if (bean instanceof JpaRepositoryFactoryBean<?, ?, ?> repositoryFactory) {
 			// the repository is made in afterPropertiesSet, which comes right after this
-			repositoryFactory.setEntityManager(withoutQueryCheck(
-					SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory.getObject())));
+			repositoryFactory.setEntityManager(repositoriesEntityManager.obtain());
 		}
 		return bean;
 	}
