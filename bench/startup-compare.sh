@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # Startup and memory of DermConsent against a minimal HAPI FHIR JPA server of the same HAPI version (the
 # post-filter peer, bench/postfilter-baseline, with its ConsentInterceptor switched off), side by side:
-#   dermconsent      as the build lays it out and the README starts it: server/target/dermconsent/ (an
-#                    application jar plus lib/)
+#   dermconsent      as the build lays it out and the README starts it: server/target/dermconsent/bin/dermconsent
+#                    (an application jar plus lib/, started by its launcher, which on at most two CPUs chooses
+#                    the serial collector; the peers run on the JVM's default, G1, unless HAPI_OPTS says otherwise)
 #   minimal-hapi     the peer as Spring Boot builds it, one executable jar (as HAPI's JPA starter is run)
 #   minimal-hapi-x   the same peer laid out like DermConsent (java -Djarmode=tools ... extract), so that the
 #                    layout's share of the difference shows
 #   dermconsent-aot  (AOT=1 only; JDK 25 or later, JAVA=<its java>) DermConsent with an ahead-of-time cache
-#                    (-XX:AOTCache, JEP 483/514/515): classes loaded and linked and method profiles from a
+#                    (-XX:AOTCache, JEP 483/514/515; started with java -jar, not the launcher, so on G1):
+#                    classes loaded and linked and method profiles from a
 #                    training run, which this script makes first (a start on a fresh database, AOT_TRAINING_SECONDS
 #                    (30) of mixed load, a stop; recipe in docker/Dockerfile). The peers run without a cache.
-#   dermconsent-cds  (CDS=1 only) DermConsent with a static Class Data Sharing archive of its application classes
-#                    (-XX:SharedArchiveFile), which this script makes first: the classes one start on a fresh
-#                    database loaded, less the lambda proxies (JDK 17 crashes archiving them; see
-#                    docker/Dockerfile), dumped with -Xshare:dump. The archive must match the JVM and the jars'
-#                    paths and times, so it cannot be made elsewhere and given in DC_OPTS. The peers run without one.
+#   dermconsent-cds  (CDS=1 only) DermConsent with the Class Data Sharing archive its bin/dermconsent-cds makes
+#                    (in a copy of the layout, timed here), started by the launcher with -Xshare:on added (a start
+#                    that cannot map the archive fails instead of being measured without it). The archive must
+#                    match the JVM and the jars' paths and times, so it cannot be made elsewhere and given in
+#                    DC_OPTS. The peers run without one.
 # ROUNDS rounds, each starting the servers one after the other (the order rotates per round),
 # each on a fresh embedded H2 database and then restarted on that database, with no -Xmx unless JAVA_OPTS
 # gives one. Per start: seconds from JVM launch to the first successful GET /fhir/metadata, RSS right then and
@@ -61,9 +63,10 @@ if curl -s -o /dev/null --max-time 2 "$base/metadata"; then
   echo "something already answers on port $port; set PORT to a free port" >&2; exit 1
 fi
 cp -r "$dc_app" "$work/dermconsent"; cp "$peer_jar" "$work/minimal-hapi.jar"
+rm -f "$work/dermconsent/dermconsent.jsa" # an archive made for server/target would be used by the launcher
 java=${JAVA:-java}
+java_home=$(dirname "$(dirname "$(readlink -f "$(command -v "$java")")")") # for the launcher
 aot_cache=$work/dermconsent.aot
-cds_archive=$work/dermconsent.jsa
 $java -version 2>&1 | sed -n 1p >&2
 $java -Djarmode=tools -jar "$work/minimal-hapi.jar" extract --destination "$work/minimal-hapi-x" >/dev/null
 
@@ -74,21 +77,26 @@ start() {
   local which=$1 log=$2
   dir=${3:-$work/db-$RANDOM$RANDOM}
   mkdir -p "$dir"
-  local dc_jar=$work/dermconsent/dermconsent.jar args
+  local dc_jar=$work/dermconsent/dermconsent.jar args launcher= launcher_opts=
   # shellcheck disable=SC2206
   case $which in
-    dermconsent) args=(${DC_OPTS:-} -jar "$dc_jar") ;;
+    dermconsent) launcher=$work/dermconsent/bin/dermconsent ;;
     dermconsent-aot) args=(${DC_OPTS:-} -XX:AOTCache="$aot_cache" -jar "$dc_jar") ;;
     aot-training) args=(${DC_OPTS:-} -XX:AOTCacheOutput="$aot_cache" -jar "$dc_jar") ;;
-    dermconsent-cds) args=(${DC_OPTS:-} -Xshare:on -XX:SharedArchiveFile="$cds_archive" -jar "$dc_jar") ;;
-    cds-training) args=(${DC_OPTS:-} -XX:DumpLoadedClassList="$work/cds-classes.lst" -jar "$dc_jar") ;;
+    dermconsent-cds) launcher=$work/dermconsent-cds/bin/dermconsent launcher_opts=-Xshare:on ;;
     minimal-hapi) args=(${HAPI_OPTS:-} -jar "$work/minimal-hapi.jar" --baseline.consent=false) ;;
     minimal-hapi-x) args=(${HAPI_OPTS:-} -jar "$work/minimal-hapi-x/minimal-hapi.jar" --baseline.consent=false) ;;
   esac
   local t0 t1
   t0=$(date +%s%N)
-  # shellcheck disable=SC2086
-  (cd "$dir" && exec $java ${JAVA_OPTS:-} "${args[@]}" --server.port="$port" >"$log" 2>&1) &
+  if [ -n "$launcher" ]; then
+    # the launcher execs java: $pid is the JVM's
+    (cd "$dir" && JAVA_HOME=$java_home JAVA_OPTS="${JAVA_OPTS:-} ${DC_OPTS:-} $launcher_opts" \
+      exec "$launcher" --server.port="$port" >"$log" 2>&1) &
+  else
+    # shellcheck disable=SC2086
+    (cd "$dir" && exec $java ${JAVA_OPTS:-} "${args[@]}" --server.port="$port" >"$log" 2>&1) &
+  fi
   pid=$!
   until curl -fs -o /dev/null --max-time 5 "$base/metadata"; do
     kill -0 "$pid" 2>/dev/null || { echo "$which exited; log:" >&2; tail -30 "$log" >&2; exit 1; }
@@ -113,16 +121,11 @@ if [ "${AOT:-0}" = 1 ]; then
   servers+=(dermconsent-aot)
 fi
 if [ "${CDS:-0}" = 1 ]; then
-  # -Xshare:on above: a start that cannot map the archive fails instead of being measured without it
-  start cds-training "$work/cds-training.log"
-  echo "CDS training: started in $secs s" >&2
-  stop_server
-  grep -v '^@lambda-proxy' "$work/cds-classes.lst" >"$work/cds-classes-no-lambda.lst"
-  t_dump=$SECONDS
-  $java -Xshare:dump -XX:SharedClassListFile="$work/cds-classes-no-lambda.lst" -XX:SharedArchiveFile="$cds_archive" \
-    -cp "$work/dermconsent/dermconsent.jar" >"$work/cds-dump.log" 2>&1 \
-    || { echo "the CDS dump failed; log:" >&2; tail -20 "$work/cds-dump.log" >&2; exit 1; }
-  echo "CDS archive of $(grep -vc '^@' "$work/cds-classes-no-lambda.lst") classes written in $(( SECONDS - t_dump )) s: $(( $(stat -c %s "$cds_archive") / 1048576 )) MiB" >&2
+  cp -r "$work/dermconsent" "$work/dermconsent-cds"
+  t_cds=$SECONDS
+  JAVA_HOME=$java_home JAVA_OPTS="${JAVA_OPTS:-} ${DC_OPTS:-}" "$work/dermconsent-cds/bin/dermconsent-cds" 2>"$work/cds.log" \
+    || { echo "bin/dermconsent-cds failed; its output:" >&2; cat "$work/cds.log" >&2; exit 1; }
+  echo "CDS archive made in $(( SECONDS - t_cds )) s: $(grep -o 'archiving [0-9]* classes' "$work/cds.log"), $(( $(stat -c %s "$work/dermconsent-cds/dermconsent.jsa") / 1048576 )) MiB" >&2
   servers+=(dermconsent-cds)
 fi
 settle=${SETTLE_SECONDS:-40}

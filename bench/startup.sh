@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prints: size of the server as laid out (server/target/dermconsent/: application jar and lib/), time from JVM launch to the first successful GET /fhir/metadata, and the
 # server's resident memory right after that, on a fresh embedded database.
+# The server is started as the README starts it, by server/target/dermconsent/bin/dermconsent.
 # Usage: bench/startup.sh [extra JVM options...]   (build first: mvn -B -q -DskipTests package)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 start=$(date +%s%N)
-(cd "$work" && exec java "$@" -jar "$OLDPWD/$jar" --server.port="$port" >"$work/server.log" 2>&1) &
+(cd "$work" && JAVA_OPTS="$*" exec "$OLDPWD/$(dirname "$jar")/bin/dermconsent" --server.port="$port" >"$work/server.log" 2>&1) &
 pid=$!
 until curl -fs -o /dev/null "http://127.0.0.1:$port/fhir/metadata"; do
   kill -0 "$pid" 2>/dev/null || { echo "server exited; log:"; tail -20 "$work/server.log"; exit 1; }

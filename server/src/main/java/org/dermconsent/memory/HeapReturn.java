@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,14 +17,16 @@ import java.util.Optional;
  * <p>Without {@code -Xmx} the JVM may grow the heap to a quarter of the machine's memory, and G1 keeps
  * what it once committed: startup (parsing FHIR core definitions, building Hibernate's metamodel)
  * allocates gigabytes of short-lived objects, so a server whose live data is a few hundred megabytes
- * stayed at 1.2-1.7 GiB resident. This sets G1's free-heap bounds, so that a collection shrinks the heap
+ * stayed at 1.2-1.7 GiB resident. This sets the collector's free-heap bounds, so that a collection shrinks the heap
  * to what is live plus a margin; {@link #collect} then runs a full collection and trims the C library's
  * free native memory. It runs once startup is done and whenever the server has been idle for a while
  * ({@link IdleMemoryReturn}).
  *
  * <p>Only flags the JVM lets a running program change are touched, and only when the operator has not
  * given them (command line, {@code JAVA_TOOL_OPTIONS} or a flags file): an explicit
- * {@code -XX:MaxHeapFreeRatio} wins. With another collector than G1 the bounds are left alone.
+ * {@code -XX:MaxHeapFreeRatio} wins. The bounds are set where the collector sizes the heap by them: G1, and the
+ * serial collector the launcher chooses on small machines ({@code bin/dermconsent}). Other collectors
+ * (Parallel's adaptive sizing, ZGC, Shenandoah) size the heap their own way and are left alone.
  */
 public final class HeapReturn {
 
@@ -43,8 +46,9 @@ public final class HeapReturn {
 
 	/** Sets the free-heap bounds; returns false (and changes nothing) where they do not apply. */
 	public boolean applyBounds() {
-		if (!runsOnG1()) {
-			log.info("Heap bounds not applied: the JVM does not run the G1 collector");
+		if (!sizesHeapByFreeRatios(collectorNames())) {
+			log.info("Heap bounds not applied: the JVM's collector ({}) does not size the heap by them",
+					String.join(", ", collectorNames()));
 			return false;
 		}
 		HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
@@ -101,10 +105,13 @@ public final class HeapReturn {
 		}
 	}
 
-	static boolean runsOnG1() {
-		return ManagementFactory.getGarbageCollectorMXBeans().stream()
-				.map(GarbageCollectorMXBean::getName)
-				.anyMatch(name -> name.startsWith("G1"));
+	/** G1's collectors are named "G1 ...", the serial collector's "Copy" (young) and "MarkSweepCompact" (old). */
+	static boolean sizesHeapByFreeRatios(List<String> collectorNames) {
+		return collectorNames.stream().anyMatch(name -> name.startsWith("G1 ") || name.equals("MarkSweepCompact"));
+	}
+
+	static List<String> collectorNames() {
+		return ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList();
 	}
 
 	static long committedHeap() {

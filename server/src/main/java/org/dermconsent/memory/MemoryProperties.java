@@ -7,9 +7,9 @@ import java.time.Duration;
 
 /**
  * @param returnUnusedHeap whether the server gives unused memory back to the operating system after
- *                         startup and when idle (heap bounds on G1 only; flags given to java are kept)
- * @param minFreePercent   G1 grows the heap after a collection that leaves less than this share free
- * @param maxFreePercent   G1 shrinks the heap after a collection that leaves more than this share free
+ *                         startup and when idle (heap bounds on G1 and the serial collector; flags given to java are kept)
+ * @param minFreePercent   the collector grows the heap after a collection that leaves less than this share free
+ * @param maxFreePercent   the collector shrinks the heap after a collection that leaves more than this share free
  * @param idleAfter        memory is given back once no request came for this long and background work is calm
  */
 @ConfigurationProperties(prefix = "dermconsent.memory")

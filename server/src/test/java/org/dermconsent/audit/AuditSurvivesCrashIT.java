@@ -104,22 +104,27 @@ class AuditSurvivesCrashIT {
 		}
 	}
 
-	/** Starts the jar on the test's data and waits until it answers; returns how long that took. */
+	/**
+	 * Starts the server as it is deployed (its launcher, which execs java: the process killed is the JVM) on
+	 * the test's data and waits until it answers; returns how long that took.
+	 */
 	private Duration start(String run, String compactInterval) throws IOException, InterruptedException {
-		Path jar = Path.of(System.getProperty("dermconsent.jar", "target/dermconsent.jar")).toAbsolutePath();
-		assertThat(jar).exists();
+		Path launcher = Path.of(System.getProperty("dermconsent.launcher", "target/dermconsent/bin/dermconsent"))
+				.toAbsolutePath();
+		assertThat(launcher).isExecutable();
 		Path log = data.resolve(run + ".log");
 		Instant started = Instant.now();
-		server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
-				"-jar", jar.toString(),
+		ProcessBuilder builder = new ProcessBuilder(launcher.toString(),
 				"--server.port=" + port,
 				"--spring.datasource.url=jdbc:h2:file:" + data.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE",
 				"--spring.jpa.properties.hibernate.search.backend.directory.root=" + data.resolve("lucene"),
 				"--dermconsent.audit.compact-interval=" + compactInterval)
 				.directory(data.toFile())
 				.redirectErrorStream(true)
-				.redirectOutput(log.toFile())
-				.start();
+				.redirectOutput(log.toFile());
+		builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+		builder.environment().put("JAVA_OPTS", "-Xmx768m");
+		server = builder.start();
 		Instant deadline = started.plus(STARTUP);
 		while (Instant.now().isBefore(deadline)) {
 			assertThat(server.isAlive()).as("server (%s run) alive; see its log %s", run, log).isTrue();

@@ -209,10 +209,33 @@ class DockerFilesTest {
 		assertThat(dockerfile).containsPattern("(?m)^FROM \\S*temurin:17-jre");
 		assertThat(dockerfile).containsPattern("(?m)^USER (?!root|0\\b)\\S+");
 		assertThat(dockerfile).containsPattern("(?m)^HEALTHCHECK .*\\n?.*actuator/health");
-		// the image runs the layout the README starts: the application jar with its lib/ next to it
+		// the image runs the layout the README starts, through its launcher: the application jar with lib/ and bin/
 		assertThat(dockerfile).contains("server/target/dermconsent ");
 		assertThat(dockerfile).containsPattern("(?m)^COPY .*/lib /app/lib$");
-		assertThat(dockerfile).contains("-jar /app/dermconsent.jar");
+		assertThat(dockerfile).containsPattern("(?m)^COPY .*/dermconsent.jar /app/dermconsent.jar$");
+		assertThat(dockerfile).containsPattern("(?m)^COPY .*/bin /app/bin$");
+		assertThat(dockerfile).containsPattern("(?m)^ENTRYPOINT \\[\"/app/bin/dermconsent\"\\]$");
+	}
+
+	@Test
+	void theImagesClassArchiveIsMadeForItsFinalJarsAsTheUserThatRunsIt() throws IOException {
+		List<String> lines = Files.readAllLines(DOCKER.resolve("Dockerfile"));
+		int runtimeStage = lastIndexMatching(lines, "FROM .*");
+		int archive = lastIndexMatching(lines, "RUN /app/bin/dermconsent-cds");
+		assertThat(archive).as("the archive is made in the runtime stage").isGreaterThan(runtimeStage);
+		// the launcher leaves out an archive older than the jar, and the JVM one made for other jars
+		assertThat(lastIndexMatching(lines, "COPY .* /app/.*")).isLessThan(archive);
+		assertThat(lastIndexMatching(lines, "USER .*")).isLessThan(archive);
+		assertThat(lastIndexMatching(lines, "ENTRYPOINT .*")).isGreaterThan(archive);
+	}
+
+	private static int lastIndexMatching(List<String> lines, String regex) {
+		for (int i = lines.size() - 1; i >= 0; i--) {
+			if (lines.get(i).matches(regex)) {
+				return i;
+			}
+		}
+		return -1;
 	}
 
 	@Test

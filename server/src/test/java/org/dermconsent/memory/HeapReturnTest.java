@@ -5,6 +5,7 @@ import com.sun.management.VMOption;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,8 +17,17 @@ class HeapReturnTest {
 	private final HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
 
 	@Test
+	void theBoundsAreSetWhereTheCollectorSizesTheHeapByThem() {
+		assertThat(HeapReturn.sizesHeapByFreeRatios(List.of("G1 Young Generation", "G1 Old Generation"))).isTrue();
+		assertThat(HeapReturn.sizesHeapByFreeRatios(List.of("Copy", "MarkSweepCompact"))).isTrue();
+		assertThat(HeapReturn.sizesHeapByFreeRatios(List.of("PS Scavenge", "PS MarkSweep"))).isFalse();
+		assertThat(HeapReturn.sizesHeapByFreeRatios(List.of("ZGC Cycles", "ZGC Pauses"))).isFalse();
+		assertThat(HeapReturn.sizesHeapByFreeRatios(List.of("Shenandoah Cycles", "Shenandoah Pauses"))).isFalse();
+	}
+
+	@Test
 	void onG1TheBoundsAreSet() {
-		assumeTrue(HeapReturn.runsOnG1(), "the test JVM runs G1 by default");
+		assumeTrue(HeapReturn.collectorNames().contains("G1 Old Generation"), "the test JVM runs G1 by default");
 		assumeTrue(vm.getVMOption("MaxHeapFreeRatio").getOrigin() != VMOption.Origin.VM_CREATION,
 				"not given on the test JVM's command line");
 
