@@ -46,9 +46,10 @@ public final class HeapReturn {
 
 	/** Sets the free-heap bounds; returns false (and changes nothing) where they do not apply. */
 	public boolean applyBounds() {
-		if (!sizesHeapByFreeRatios(collectorNames())) {
+		List<String> collectors = collectorNames();
+		if (!sizesHeapByFreeRatios(collectors)) {
 			log.info("Heap bounds not applied: the JVM's collector ({}) does not size the heap by them",
-					String.join(", ", collectorNames()));
+					String.join(", ", collectors));
 			return false;
 		}
 		HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);

@@ -3,13 +3,13 @@ package org.dermconsent.audit;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
 import org.dermconsent.support.DermJson;
+import org.dermconsent.support.LaunchedServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,9 +26,10 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The disclosure audit survives kill -9. The server jar runs as a process of its own on an H2 file
- * database and answers 300 disclosing reads; it stores the first 150 as AuditEvents while running,
- * and is killed (SIGKILL: no shutdown hook, nothing drained) the moment the last response is in.
+ * The disclosure audit survives kill -9. The packaged server runs as a process of its own (started by its
+ * launcher, as deployed) on an H2 file database and answers 300 disclosing reads; it stores the first 150
+ * as AuditEvents while running, and is killed (SIGKILL: no shutdown hook, nothing drained) the moment the
+ * last response is in.
  * Restarted on the same data, it holds exactly one AuditEvent per disclosure, every one naming its
  * image and patient: the journal replays all 300 (the first run never compacts it), so the events
  * stored before the crash are stored a second time and must not be duplicated.
@@ -47,20 +48,20 @@ class AuditSurvivesCrashIT {
 	@TempDir
 	Path data;
 
-	private Process server;
+	private LaunchedServer server;
 	private int port;
 
 	@AfterEach
 	void stopServer() throws InterruptedException {
 		if (server != null && server.isAlive()) {
-			server.destroyForcibly().waitFor();
+			server.kill();
 		}
 	}
 
 	@Test
 	void noDisclosureIsLostWhenTheServerIsKilledRightAfterAnswering() throws Exception {
 		Instant began = Instant.now();
-		port = freePort();
+		port = LaunchedServer.freePort();
 		Duration firstStart = start("first", "1h"); // never compacts: the journal keeps all it is given
 		String patient = "Patient/" + create("Patient", "{\"resourceType\":\"Patient\"}");
 		create("Consent", DermJson.consent(TAG, patient, "active", List.of(DermJson.permit("ai-training", "deidentified", null, null))));
@@ -73,7 +74,7 @@ class AuditSurvivesCrashIT {
 		assertThat(awaitEvents(patient, DISCLOSURES / 2)).as("events stored while the first run was up")
 				.isEqualTo(DISCLOSURES / 2);
 		disclose(images, DISCLOSURES - DISCLOSURES / 2);
-		server.destroyForcibly().waitFor(); // SIGKILL right after the last response
+		server.kill(); // SIGKILL right after the last response
 		Instant killed = Instant.now();
 
 		assertThat(journaledRecords()).as("records in the audit journal after the kill").isEqualTo(DISCLOSURES);
@@ -104,40 +105,14 @@ class AuditSurvivesCrashIT {
 		}
 	}
 
-	/**
-	 * Starts the server as it is deployed (its launcher, which execs java: the process killed is the JVM) on
-	 * the test's data and waits until it answers; returns how long that took.
-	 */
+	/** Starts the server as it is deployed (its launcher) on the test's data; returns how long it took to answer. */
 	private Duration start(String run, String compactInterval) throws IOException, InterruptedException {
-		Path launcher = Path.of(System.getProperty("dermconsent.launcher", "target/dermconsent/bin/dermconsent"))
-				.toAbsolutePath();
-		assertThat(launcher).isExecutable();
-		Path log = data.resolve(run + ".log");
-		Instant started = Instant.now();
-		ProcessBuilder builder = new ProcessBuilder(launcher.toString(),
-				"--server.port=" + port,
+		Path home = Path.of(System.getProperty("dermconsent.home", "target/dermconsent")).toAbsolutePath();
+		server = LaunchedServer.start(home, "-Xmx768m", port, data, data.resolve(run + ".log"), STARTUP,
 				"--spring.datasource.url=jdbc:h2:file:" + data.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE",
 				"--spring.jpa.properties.hibernate.search.backend.directory.root=" + data.resolve("lucene"),
-				"--dermconsent.audit.compact-interval=" + compactInterval)
-				.directory(data.toFile())
-				.redirectErrorStream(true)
-				.redirectOutput(log.toFile());
-		builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-		builder.environment().put("JAVA_OPTS", "-Xmx768m");
-		server = builder.start();
-		Instant deadline = started.plus(STARTUP);
-		while (Instant.now().isBefore(deadline)) {
-			assertThat(server.isAlive()).as("server (%s run) alive; see its log %s", run, log).isTrue();
-			try {
-				if (fhir().get("/metadata").statusCode() == 200) {
-					return Duration.between(started, Instant.now());
-				}
-			} catch (Exception notYetListening) { // RestAssured rethrows ConnectException undeclared
-				// connection refused while it starts
-			}
-			Thread.sleep(500);
-		}
-		throw new AssertionError("The server did not start within " + STARTUP + "; log: " + Files.readString(log));
+				"--dermconsent.audit.compact-interval=" + compactInterval);
+		return server.startup();
 	}
 
 	/** Waits (bounded) until there are {@code expected} events, then returns how many there are. */
@@ -208,11 +183,5 @@ class AuditSurvivesCrashIT {
 	private RequestSpecification fhir() {
 		return RestAssured.given().baseUri("http://127.0.0.1:" + port + "/fhir")
 				.accept("application/fhir+json").contentType("application/fhir+json");
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 }

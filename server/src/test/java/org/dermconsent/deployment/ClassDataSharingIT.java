@@ -1,19 +1,18 @@
 package org.dermconsent.deployment;
 
-import io.restassured.RestAssured;
+import org.dermconsent.support.LaunchedServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static java.nio.file.StandardCopyOption.COPY_ATTRIBUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,15 +29,12 @@ class ClassDataSharingIT {
 	@TempDir
 	Path temp;
 
-	private Process server;
+	private LaunchedServer server;
 
 	@AfterEach
 	void stopServer() throws InterruptedException {
 		if (server != null && server.isAlive()) {
-			server.destroy();
-			if (!server.waitFor(60, TimeUnit.SECONDS)) {
-				server.destroyForcibly().waitFor();
-			}
+			server.stop();
 		}
 	}
 
@@ -47,22 +43,22 @@ class ClassDataSharingIT {
 		Path home = copyOfThePackagedServer();
 
 		Path makerLog = temp.resolve("dermconsent-cds.log");
-		Process maker = launch(home.resolve("bin/dermconsent-cds"), "").redirectOutput(makerLog.toFile()).start();
+		ProcessBuilder makerBuilder = new ProcessBuilder(home.resolve("bin/dermconsent-cds").toString())
+				.redirectErrorStream(true).redirectOutput(makerLog.toFile());
+		makerBuilder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+		makerBuilder.environment().remove("JAVA_OPTS");
+		// the recording start runs on the embedded defaults whatever the environment names
+		makerBuilder.environment().put("SPRING_PROFILES_ACTIVE", "postgres");
+		makerBuilder.environment().put("DERMCONSENT_DB_URL", "jdbc:postgresql://127.0.0.1:1/no-such-database");
+		Process maker = makerBuilder.start();
 		assertThat(maker.waitFor(DEADLINE.toMinutes(), TimeUnit.MINUTES)).as("dermconsent-cds finished").isTrue();
 		assertThat(maker.exitValue()).as(Files.readString(makerLog)).isZero();
 		assertThat(home.resolve("dermconsent.jsa")).isNotEmptyFile();
 		assertThat(Files.readString(makerLog)).containsPattern("archiving \\d{4,} classes");
 
-		int port = freePort();
 		Path classLog = temp.resolve("class-load.log");
-		Path serverLog = temp.resolve("server.log");
-		Path data = Files.createDirectories(temp.resolve("data"));
-		server = launch(home.resolve("bin/dermconsent"), "-Xshare:on -Xmx768m -Xlog:class+load=info:file=" + classLog)
-				.command(home.resolve("bin/dermconsent").toString(), "--server.port=" + port)
-				.directory(data.toFile())
-				.redirectOutput(serverLog.toFile())
-				.start();
-		awaitMetadata(port, serverLog);
+		server = LaunchedServer.start(home, "-Xshare:on -Xmx768m -Xlog:class+load=info:file=" + classLog,
+				LaunchedServer.freePort(), Files.createDirectories(temp.resolve("data")), temp.resolve("server.log"), DEADLINE);
 
 		assertThat(classLog).content()
 				.containsPattern("org\\.dermconsent\\.DermConsentApplication source: shared objects file")
@@ -71,45 +67,14 @@ class ClassDataSharingIT {
 
 	private Path copyOfThePackagedServer() throws IOException {
 		Path packaged = Path.of(System.getProperty("dermconsent.home", "target/dermconsent")).toAbsolutePath();
-		assertThat(packaged.resolve("bin/dermconsent")).isExecutable();
 		Path home = temp.resolve("dermconsent");
 		try (Stream<Path> files = Files.walk(packaged)) {
 			for (Path file : (Iterable<Path>) files::iterator) {
 				if (!file.getFileName().toString().equals("dermconsent.jsa")) {
-					Files.copy(file, home.resolve(packaged.relativize(file).toString()),
-							java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+					Files.copy(file, home.resolve(packaged.relativize(file).toString()), COPY_ATTRIBUTES);
 				}
 			}
 		}
 		return home;
-	}
-
-	private ProcessBuilder launch(Path script, String javaOptions) {
-		ProcessBuilder builder = new ProcessBuilder(script.toString()).redirectErrorStream(true);
-		builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-		builder.environment().put("JAVA_OPTS", javaOptions);
-		return builder;
-	}
-
-	private void awaitMetadata(int port, Path log) throws Exception {
-		Instant deadline = Instant.now().plus(DEADLINE);
-		while (Instant.now().isBefore(deadline)) {
-			assertThat(server.isAlive()).as("server alive; its log: %s", log).isTrue();
-			try {
-				if (RestAssured.given().baseUri("http://127.0.0.1:" + port + "/fhir").get("/metadata").statusCode() == 200) {
-					return;
-				}
-			} catch (Exception notYetListening) { // RestAssured rethrows ConnectException undeclared
-				// connection refused while it starts
-			}
-			Thread.sleep(500);
-		}
-		throw new AssertionError("The server did not start within " + DEADLINE + "; log: " + Files.readString(log));
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 }
