@@ -3,7 +3,12 @@
 # post-filter peer, bench/postfilter-baseline, with its ConsentInterceptor switched off), side by side:
 #   dermconsent      as the build lays it out and the README starts it: server/target/dermconsent/bin/dermconsent
 #                    (an application jar plus lib/, started by its launcher, which on at most two CPUs chooses
-#                    the serial collector; the peers run on the JVM's default, G1, unless HAPI_OPTS says otherwise)
+#                    the serial collector; the peers run on the JVM's default, G1, unless HAPI_OPTS says otherwise),
+#                    with the Class Data Sharing archive the build makes. The archive belongs to the JVM and the
+#                    jars' paths and times, so the script makes it again, as the build does (bin/dermconsent-cds,
+#                    timed), for JAVA and its copy of the layout; the launcher is given -Xshare:on as well, so that
+#                    a start that cannot map the archive fails instead of being measured without it. The peers run
+#                    without one.
 #   minimal-hapi     the peer as Spring Boot builds it, one executable jar (as HAPI's JPA starter is run)
 #   minimal-hapi-x   the same peer laid out like DermConsent (java -Djarmode=tools ... extract), so that the
 #                    layout's share of the difference shows
@@ -12,11 +17,7 @@
 #                    classes loaded and linked and method profiles from a
 #                    training run, which this script makes first (a start on a fresh database, AOT_TRAINING_SECONDS
 #                    (30) of mixed load, a stop; recipe in docker/Dockerfile). The peers run without a cache.
-#   dermconsent-cds  (CDS=1 only) DermConsent with the Class Data Sharing archive its bin/dermconsent-cds makes
-#                    (in a copy of the layout, timed here), started by the launcher with -Xshare:on added (a start
-#                    that cannot map the archive fails instead of being measured without it). The archive must
-#                    match the JVM and the jars' paths and times, so it cannot be made elsewhere and given in
-#                    DC_OPTS. The peers run without one.
+#   dermconsent-plain  (PLAIN=1 only) the same without the archive (a package with -Ddermconsent.cds.skip=true)
 # ROUNDS rounds, each starting the servers one after the other (the order rotates per round),
 # each on a fresh embedded H2 database and then restarted on that database, with no -Xmx unless JAVA_OPTS
 # gives one. Per start: seconds from JVM launch to the first successful GET /fhir/metadata, RSS right then and
@@ -31,7 +32,7 @@
 #   env: ROUNDS (3), SETTLE_SECONDS (40), LOAD_SECONDS (600), LOAD_SEGMENTS (5), IDLE_SECONDS (75), LOAD_THREADS (2), LOAD_SERVERS ("minimal-hapi dermconsent": which
 #        servers get the mixed load), PORT (18192),
 #        JAVA (the java command for every server, default java), AOT=1 (add dermconsent-aot, see above),
-#        CDS=1 (add dermconsent-cds, see above), JAVA_OPTS (JVM options for all servers), DC_OPTS / HAPI_OPTS
+#        PLAIN=1 (add dermconsent-plain, see above), JAVA_OPTS (JVM options for all servers), DC_OPTS / HAPI_OPTS
 #        (for one side only, e.g. DC_OPTS=-XX:TieredStopAtLevel=1), KEEP=1 (keep logs),
 #        WORK=<a new or empty directory> (logs there)
 #   (build DermConsent first: mvn -B -q -DskipTests package; the peer is built here if missing)
@@ -63,7 +64,7 @@ if curl -s -o /dev/null --max-time 2 "$base/metadata"; then
   echo "something already answers on port $port; set PORT to a free port" >&2; exit 1
 fi
 cp -r "$dc_app" "$work/dermconsent"; cp "$peer_jar" "$work/minimal-hapi.jar"
-rm -f "$work/dermconsent/dermconsent.jsa" # an archive made for server/target would be used by the launcher
+rm -f "$work/dermconsent/dermconsent.jsa" # made for server/target; the copy's own is made below
 java=${JAVA:-java}
 java_home=$(dirname "$(dirname "$(readlink -f "$(command -v "$java")")")") # for the launcher
 aot_cache=$work/dermconsent.aot
@@ -80,10 +81,10 @@ start() {
   local dc_jar=$work/dermconsent/dermconsent.jar args launcher= launcher_opts=
   # shellcheck disable=SC2206
   case $which in
-    dermconsent) launcher=$work/dermconsent/bin/dermconsent ;;
+    dermconsent) launcher=$work/dermconsent/bin/dermconsent launcher_opts=-Xshare:on ;;
+    dermconsent-plain) launcher=$work/dermconsent-plain/bin/dermconsent ;;
     dermconsent-aot) args=(${DC_OPTS:-} -XX:AOTCache="$aot_cache" -jar "$dc_jar") ;;
     aot-training) args=(${DC_OPTS:-} -XX:AOTCacheOutput="$aot_cache" -jar "$dc_jar") ;;
-    dermconsent-cds) launcher=$work/dermconsent-cds/bin/dermconsent launcher_opts=-Xshare:on ;;
     minimal-hapi) args=(${HAPI_OPTS:-} -jar "$work/minimal-hapi.jar" --baseline.consent=false) ;;
     minimal-hapi-x) args=(${HAPI_OPTS:-} -jar "$work/minimal-hapi-x/minimal-hapi.jar" --baseline.consent=false) ;;
   esac
@@ -109,6 +110,14 @@ start() {
 
 declare -A times rsses settled_rsses restarts
 servers=(minimal-hapi dermconsent minimal-hapi-x)
+if [ "${PLAIN:-0}" = 1 ]; then
+  cp -r "$work/dermconsent" "$work/dermconsent-plain"
+  servers+=(dermconsent-plain)
+fi
+t_cds=$SECONDS
+JAVA_HOME=$java_home JAVA_OPTS="${JAVA_OPTS:-} ${DC_OPTS:-}" "$work/dermconsent/bin/dermconsent-cds" 2>"$work/cds.log" \
+  || { echo "bin/dermconsent-cds failed; its output:" >&2; cat "$work/cds.log" >&2; exit 1; }
+echo "class archive made in $(( SECONDS - t_cds )) s: $(grep -o 'archiving [0-9]* classes' "$work/cds.log"), $(( $(stat -c %s "$work/dermconsent/dermconsent.jsa") / 1048576 )) MiB" >&2
 if [ "${AOT:-0}" = 1 ]; then
   # the cache belongs to this JVM build and this application layout ($work/dermconsent); writing it at exit takes
   # a minute or two, so the training server is not stopped by force
@@ -120,16 +129,8 @@ if [ "${AOT:-0}" = 1 ]; then
   echo "AOT cache written in $(( SECONDS - t_stop )) s after the stop: $(( $(stat -c %s "$aot_cache") / 1048576 )) MiB" >&2
   servers+=(dermconsent-aot)
 fi
-if [ "${CDS:-0}" = 1 ]; then
-  cp -r "$work/dermconsent" "$work/dermconsent-cds"
-  t_cds=$SECONDS
-  JAVA_HOME=$java_home JAVA_OPTS="${JAVA_OPTS:-} ${DC_OPTS:-}" "$work/dermconsent-cds/bin/dermconsent-cds" 2>"$work/cds.log" \
-    || { echo "bin/dermconsent-cds failed; its output:" >&2; cat "$work/cds.log" >&2; exit 1; }
-  echo "CDS archive made in $(( SECONDS - t_cds )) s: $(grep -o 'archiving [0-9]* classes' "$work/cds.log"), $(( $(stat -c %s "$work/dermconsent-cds/dermconsent.jsa") / 1048576 )) MiB" >&2
-  servers+=(dermconsent-cds)
-fi
 settle=${SETTLE_SECONDS:-40}
-echo "round  server          startup s  RSS MiB  RSS after ${settle} s  load average (then the restart on the same database)"
+echo "round  server             startup s  RSS MiB  RSS after ${settle} s  load average (then the restart on the same database)"
 for r in $(seq 1 "$rounds"); do
   shift_by=$(( (r - 1) % ${#servers[@]} ))
   order=("${servers[@]:$shift_by}" "${servers[@]:0:$shift_by}")
@@ -138,11 +139,11 @@ for r in $(seq 1 "$rounds"); do
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     sleep "$settle"
     settled=$(rss_mib "$pid")
-    printf '%5d  %-14s  %9s  %7s  %15s  %s\n' "$r" "$which" "$secs" "$rss" "$settled" "$load"
+    printf '%5d  %-17s  %9s  %7s  %15s  %s\n' "$r" "$which" "$secs" "$rss" "$settled" "$load"
     times[$which]+="$secs "; rsses[$which]+="$rss "; settled_rsses[$which]+="$settled "
     stop_server
     start "$which" "$work/$which-$r-restart.log" "$dir"
-    printf '%5d  %-14s  %9s  %7s  %15s  %s  restart\n' "$r" "$which" "$secs" "$rss" "" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    printf '%5d  %-17s  %9s  %7s  %15s  %s  restart\n' "$r" "$which" "$secs" "$rss" "" "$(cut -d' ' -f1-3 /proc/loadavg)"
     restarts[$which]+="$secs "
     stop_server
   done
@@ -150,7 +151,7 @@ done
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}'; }
 echo
 for which in "${servers[@]}"; do
-  printf '%-14s  median startup %s s (%s), median RSS after startup %s MiB (%s), %s s later %s MiB (%s), median restart %s s (%s)\n' "$which" \
+  printf '%-17s  median startup %s s (%s), median RSS after startup %s MiB (%s), %s s later %s MiB (%s), median restart %s s (%s)\n' "$which" \
     "$(echo "${times[$which]}" | median)" "${times[$which]% }" "$(echo "${rsses[$which]}" | median)" "${rsses[$which]% }" \
     "$settle" "$(echo "${settled_rsses[$which]}" | median)" "${settled_rsses[$which]% }" \
     "$(echo "${restarts[$which]}" | median)" "${restarts[$which]% }"
@@ -185,7 +186,7 @@ if [ "$load_seconds" != 0 ]; then
       read -r n_err n_ok < <(echo "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin)["requests"]; e=r.get("errors", 0); print(e, sum(r.values()) - e)')
       errors=$(( errors + n_err )) served=$(( served + n_ok ))
     done
-    printf '%-14s  %s MiB; after idle, last segment against the first: %+d MiB; %d requests served (%.1f/s under load), %d request errors; load average %s\n' \
+    printf '%-17s  %s MiB; after idle, last segment against the first: %+d MiB; %d requests served (%.1f/s under load), %d request errors; load average %s\n' \
       "$which" "$line" $(( idle_rss[-1] - idle_rss[0] )) "$served" "$(echo "$served / $load_seconds" | bc -l)" "$errors" "$(cut -d' ' -f1-3 /proc/loadavg)"
     stop_server
   done

@@ -227,6 +227,8 @@ class DockerFilesTest {
 		assertThat(lastIndexMatching(lines, "COPY .* /app/.*")).isLessThan(archive);
 		assertThat(lastIndexMatching(lines, "USER .*")).isLessThan(archive);
 		assertThat(lastIndexMatching(lines, "ENTRYPOINT .*")).isGreaterThan(archive);
+		// the build stage's package would make one for its own JDK and paths: 1.5 minutes for nothing
+		assertThat(lines.get(lastIndexMatching(lines, "RUN mvn .* package .*"))).contains("-Ddermconsent.cds.skip=true");
 	}
 
 	private static int lastIndexMatching(List<String> lines, String regex) {

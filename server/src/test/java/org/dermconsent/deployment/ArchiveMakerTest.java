@@ -1,0 +1,183 @@
+package org.dermconsent.deployment;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * bin/dermconsent-cds, which the build runs to make the class archive, with a stand-in java: the recording
+ * start records what it was given and writes a class list; when the test's HTTP server answers for it, the
+ * script sees the start answer {@code /fhir/metadata}. The real archive and the JVM's use of it are
+ * {@link ClassDataSharingIT}'s.
+ */
+class ArchiveMakerTest {
+
+	private static final Path ARCHIVE_MAKER = Path.of("src/main/dist/bin/dermconsent-cds").toAbsolutePath();
+	private static final String CLASS_LIST = String.join("\n",
+			"java/lang/Object id: 0",
+			"org/dermconsent/DermConsentApplication id: 1",
+			"@lambda-proxy org/dermconsent/DermConsentApplication run ()Ljava/lang/Runnable;",
+			"@lambda-form-invoker [LF_RESOLVE] java.lang.invoke.DirectMethodHandle$Holder invokeStatic L_L", "");
+
+	@TempDir
+	Path temp;
+	private Path home;
+	private Path javaHome;
+	private Path records;
+	private HttpServer metadata;
+
+	@BeforeEach
+	void layOut() throws IOException {
+		home = Files.createDirectories(temp.resolve("dermconsent home")); // a space: the paths must stay one argument
+		Files.createDirectories(home.resolve("bin"));
+		Files.copy(ARCHIVE_MAKER, home.resolve("bin/dermconsent-cds"));
+		Files.setPosixFilePermissions(home.resolve("bin/dermconsent-cds"), PosixFilePermissions.fromString("rwxr-xr-x"));
+		Files.writeString(home.resolve("dermconsent.jar"), "");
+		javaHome = Files.createDirectories(temp.resolve("jdk/bin")).getParent();
+		records = Files.createDirectories(temp.resolve("records"));
+		metadata = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+		metadata.createContext("/fhir/metadata", exchange -> {
+			exchange.sendResponseHeaders(200, -1);
+			exchange.close();
+		});
+	}
+
+	@AfterEach
+	void stopMetadata() {
+		metadata.stop(0);
+	}
+
+	@Test
+	void theArchiveIsDumpedFromTheRecordedClassesLessTheLambdaProxies() throws Exception {
+		standInJava("");
+		metadata.start();
+
+		Result result = run(Map.of());
+
+		assertThat(result.exitCode()).as(result.output()).isZero();
+		assertThat(home.resolve("dermconsent.jsa")).hasContent("archive");
+		List<String> dumpArguments = Files.readAllLines(records.resolve("dump-arguments"));
+		assertThat(dumpArguments).contains("-Xshare:dump", "-XX:SharedArchiveFile=" + home.toRealPath().resolve("dermconsent.jsa"));
+		assertThat(records.resolve("dumped-class-list")).content()
+				.contains("org/dermconsent/DermConsentApplication id: 1", "@lambda-form-invoker")
+				.doesNotContain("@lambda-proxy");
+		assertThat(result.output()).contains("archiving 2 classes");
+		assertThat(recordingStartIsGone()).isTrue();
+	}
+
+	@Test
+	void theRecordingStartRunsOnTheEmbeddedDefaultsWhateverTheEnvironmentSays() throws Exception {
+		standInJava("");
+		metadata.start();
+
+		Result result = run(Map.of("DERMCONSENT_DB_URL", "jdbc:postgresql://db.hospital.example/ehr",
+				"SPRING_PROFILES_ACTIVE", "postgres", "JAVA_OPTS", "-Xmx1g"));
+
+		assertThat(result.exitCode()).as(result.output()).isZero();
+		assertThat(records.resolve("recording-environment")).content()
+				.doesNotContain("DERMCONSENT_DB_URL", "SPRING_PROFILES_ACTIVE", "db.hospital.example");
+		assertThat(Files.readAllLines(records.resolve("recording-arguments")))
+				.contains("-Xmx1g", "--server.port=0", "--server.address=127.0.0.1")
+				.anyMatch(argument -> argument.startsWith("-XX:DumpLoadedClassList="));
+	}
+
+	@Test
+	void aStartThatStopsBeforeItAnswersFailsTheScriptAndLeavesNoArchive() throws Exception {
+		Files.writeString(home.resolve("dermconsent.jsa"), "an earlier build's archive");
+		standInJava("echo 'APPLICATION FAILED TO START' >&2; exit 1");
+
+		Result result = run(Map.of());
+
+		assertThat(result.exitCode()).isNotZero();
+		assertThat(result.output()).contains("stopped before it answered", "APPLICATION FAILED TO START");
+		assertThat(home.resolve("dermconsent.jsa")).doesNotExist();
+		assertThat(records.resolve("dump-arguments")).doesNotExist();
+	}
+
+	@Test
+	void aStartThatNeverAnswersIsStoppedAtTheDeadline() throws Exception {
+		standInJava(""); // the metadata server is not started: nothing answers on the port the start names
+
+		Result result = run(Map.of("DERMCONSENT_CDS_TIMEOUT", "3"));
+
+		assertThat(result.exitCode()).isNotZero();
+		assertThat(result.output()).contains("did not answer within 3 s");
+		assertThat(recordingStartIsGone()).isTrue();
+		assertThat(home.resolve("dermconsent.jsa")).doesNotExist();
+	}
+
+	/**
+	 * A java that, asked to dump, records its arguments and class list and writes the archive; otherwise (the
+	 * recording start) runs {@code failure} if given, else records its arguments and environment, writes the
+	 * class list it was told to, says on which port "Tomcat started" and waits to be stopped.
+	 */
+	private void standInJava(String failure) throws IOException {
+		Path java = javaHome.resolve("bin/java");
+		Files.writeString(records.resolve("class-list"), CLASS_LIST);
+		String script = """
+				#!/bin/sh
+				records='%s'
+				for a in "$@"; do
+				  case $a in
+				    -Xshare:dump) printf '%%s\\n' "$@" > "$records/dump-arguments"
+				       for b in "$@"; do
+				         case $b in
+				           -XX:SharedClassListFile=*) cp "${b#*=}" "$records/dumped-class-list" ;;
+				           -XX:SharedArchiveFile=*) printf archive > "${b#*=}" ;;
+				         esac
+				       done
+				       exit 0 ;;
+				  esac
+				done
+				%s
+				printf '%%s\\n' "$@" > "$records/recording-arguments"
+				env > "$records/recording-environment"
+				echo $$ > "$records/recording-pid"
+				for a in "$@"; do
+				  case $a in -XX:DumpLoadedClassList=*) cp "$records/class-list" "${a#*=}" ;; esac
+				done
+				echo "Tomcat started on port %d (http) with context path '/'"
+				exec sleep 600
+				""".formatted(records, failure, metadata.getAddress().getPort());
+		Files.writeString(java, script);
+		Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+	}
+
+	private boolean recordingStartIsGone() throws IOException {
+		long pid = Long.parseLong(Files.readString(records.resolve("recording-pid")).strip());
+		return ProcessHandle.of(pid).map(process -> !process.isAlive()).orElse(true);
+	}
+
+	private Result run(Map<String, String> environment) throws Exception {
+		ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/dermconsent-cds").toString());
+		builder.environment().remove("JAVA_OPTS");
+		builder.environment().put("JAVA_HOME", javaHome.toString());
+		builder.environment().putAll(environment);
+		Path output = temp.resolve("dermconsent-cds.out");
+		Process process = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
+		boolean finished = process.waitFor(60, TimeUnit.SECONDS);
+		if (!finished) {
+			process.descendants().forEach(ProcessHandle::destroyForcibly);
+			process.destroyForcibly();
+		}
+		assertThat(finished).as("dermconsent-cds finished; its output: %s", Files.readString(output)).isTrue();
+		return new Result(process.exitValue(), Files.readString(output));
+	}
+
+	private record Result(int exitCode, String output) {
+	}
+}
