@@ -71,7 +71,7 @@ class ArchiveMakerTest {
 		assertThat(result.exitCode()).as(result.output()).isZero();
 		assertThat(home.resolve("dermconsent.jsa")).hasContent("archive");
 		List<String> dumpArguments = Files.readAllLines(records.resolve("dump-arguments"));
-		assertThat(dumpArguments).contains("-Xshare:dump", "-XX:SharedArchiveFile=" + home.toRealPath().resolve("dermconsent.jsa"));
+		assertThat(dumpArguments).contains("-Xshare:dump");
 		assertThat(records.resolve("dumped-class-list")).content()
 				.contains("org/dermconsent/DermConsentApplication id: 1", "@lambda-form-invoker")
 				.doesNotContain("@lambda-proxy");
@@ -109,6 +109,19 @@ class ArchiveMakerTest {
 	}
 
 	@Test
+	void aDumpCutShortLeavesNoArchive() throws Exception {
+		standInJava("", "kill -9 $PPID"); // the dump has written half an archive when the build is killed
+		metadata.start();
+
+		Result result = run(Map.of());
+
+		assertThat(result.exitCode()).isNotZero();
+		assertThat(records.resolve("dump-arguments")).exists();
+		// bin/dermconsent would give the JVM an archive newer than the jar, whatever it holds
+		assertThat(home.resolve("dermconsent.jsa")).doesNotExist();
+	}
+
+	@Test
 	void aStartThatNeverAnswersIsStoppedAtTheDeadline() throws Exception {
 		standInJava(""); // the metadata server is not started: nothing answers on the port the start names
 
@@ -121,11 +134,16 @@ class ArchiveMakerTest {
 	}
 
 	/**
-	 * A java that, asked to dump, records its arguments and class list and writes the archive; otherwise (the
+	 * A java that, asked to dump, records its arguments and class list and writes the archive (running
+	 * {@code dumpCutShort} half-way); otherwise (the
 	 * recording start) runs {@code failure} if given, else records its arguments and environment, writes the
 	 * class list it was told to, says on which port "Tomcat started" and waits to be stopped.
 	 */
 	private void standInJava(String failure) throws IOException {
+		standInJava(failure, ":");
+	}
+
+	private void standInJava(String failure, String dumpCutShort) throws IOException {
 		Path java = javaHome.resolve("bin/java");
 		Files.writeString(records.resolve("class-list"), CLASS_LIST);
 		String script = """
@@ -137,7 +155,7 @@ class ArchiveMakerTest {
 				       for b in "$@"; do
 				         case $b in
 				           -XX:SharedClassListFile=*) cp "${b#*=}" "$records/dumped-class-list" ;;
-				           -XX:SharedArchiveFile=*) printf archive > "${b#*=}" ;;
+				           -XX:SharedArchiveFile=*) printf arch > "${b#*=}"; %s; printf ive >> "${b#*=}" ;;
 				         esac
 				       done
 				       exit 0 ;;
@@ -152,7 +170,7 @@ class ArchiveMakerTest {
 				done
 				echo "Tomcat started on port %d (http) with context path '/'"
 				exec sleep 600
-				""".formatted(records, failure, metadata.getAddress().getPort());
+				""".formatted(records, dumpCutShort, failure, metadata.getAddress().getPort());
 		Files.writeString(java, script);
 		Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
 	}

@@ -74,15 +74,15 @@ class LauncherTest {
 
 		// the JVM counts CPUs as the launcher does (online CPUs, limited by a cgroup quota)
 		if (Runtime.getRuntime().availableProcessors() <= 2) {
-			assertThat(java).contains("-XX:+UseSerialGC");
+			assertThat(java).contains("-XX:+UseSerialGC", "-XX:NewRatio=4");
 		} else {
-			assertThat(java).doesNotContain("-XX:+UseSerialGC");
+			assertThat(java).doesNotContain("-XX:+UseSerialGC", "-XX:NewRatio=4");
 		}
 	}
 
 	@Test
 	void aCollectorNamedByTheOperatorWins() throws Exception {
-		assertThat(run(Map.of("JAVA_OPTS", "-Xmx1g -XX:+UseG1GC"))).doesNotContain("-XX:+UseSerialGC").contains("-XX:+UseG1GC");
+		assertThat(run(Map.of("JAVA_OPTS", "-Xmx1g -XX:+UseG1GC"))).doesNotContain("-XX:+UseSerialGC", "-XX:NewRatio=4").contains("-XX:+UseG1GC");
 		assertThat(run(Map.of("JAVA_OPTS", "-XX:+UseParallelGC"))).doesNotContain("-XX:+UseSerialGC");
 	}
 
