@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ArchiveMakerTest {
 
-	private static final Path ARCHIVE_MAKER = Path.of("src/main/dist/bin/dermconsent-cds").toAbsolutePath();
 	private static final String CLASS_LIST = String.join("\n",
 			"java/lang/Object id: 0",
 			"org/dermconsent/DermConsentApplication id: 1",
@@ -35,19 +33,15 @@ class ArchiveMakerTest {
 
 	@TempDir
 	Path temp;
+	private ScriptLayout layout;
 	private Path home;
-	private Path javaHome;
 	private Path records;
 	private HttpServer metadata;
 
 	@BeforeEach
 	void layOut() throws IOException {
-		home = Files.createDirectories(temp.resolve("dermconsent home")); // a space: the paths must stay one argument
-		Files.createDirectories(home.resolve("bin"));
-		Files.copy(ARCHIVE_MAKER, home.resolve("bin/dermconsent-cds"));
-		Files.setPosixFilePermissions(home.resolve("bin/dermconsent-cds"), PosixFilePermissions.fromString("rwxr-xr-x"));
-		Files.writeString(home.resolve("dermconsent.jar"), "");
-		javaHome = Files.createDirectories(temp.resolve("jdk/bin")).getParent();
+		layout = ScriptLayout.of(temp, "dermconsent-cds");
+		home = layout.home();
 		records = Files.createDirectories(temp.resolve("records"));
 		metadata = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		metadata.createContext("/fhir/metadata", exchange -> {
@@ -144,7 +138,6 @@ class ArchiveMakerTest {
 	}
 
 	private void standInJava(String failure, String dumpCutShort) throws IOException {
-		Path java = javaHome.resolve("bin/java");
 		Files.writeString(records.resolve("class-list"), CLASS_LIST);
 		String script = """
 				#!/bin/sh
@@ -171,8 +164,7 @@ class ArchiveMakerTest {
 				echo "Tomcat started on port %d (http) with context path '/'"
 				exec sleep 600
 				""".formatted(records, dumpCutShort, failure, metadata.getAddress().getPort());
-		Files.writeString(java, script);
-		Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+		layout.writeJava(script);
 	}
 
 	private boolean recordingStartIsGone() throws IOException {
@@ -181,9 +173,9 @@ class ArchiveMakerTest {
 	}
 
 	private Result run(Map<String, String> environment) throws Exception {
-		ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/dermconsent-cds").toString());
+		ProcessBuilder builder = new ProcessBuilder(layout.script().toString());
 		builder.environment().remove("JAVA_OPTS");
-		builder.environment().put("JAVA_HOME", javaHome.toString());
+		builder.environment().put("JAVA_HOME", layout.javaHome().toString());
 		builder.environment().putAll(environment);
 		Path output = temp.resolve("dermconsent-cds.out");
 		Process process = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,15 +32,10 @@ class LauncherTest {
 
 	@BeforeEach
 	void layOut() throws IOException {
-		home = Files.createDirectories(temp.resolve("dermconsent home")); // a space: the paths must stay one argument
-		Files.createDirectories(home.resolve("bin"));
-		Files.copy(LAUNCHER, home.resolve("bin/dermconsent"));
-		Files.setPosixFilePermissions(home.resolve("bin/dermconsent"), PosixFilePermissions.fromString("rwxr-xr-x"));
-		Files.writeString(home.resolve("dermconsent.jar"), "");
-		javaHome = Files.createDirectories(temp.resolve("jdk/bin")).getParent();
-		Path java = javaHome.resolve("bin/java");
-		Files.writeString(java, "#!/bin/sh\necho \"pid $$\"\nfor a in \"$@\"; do echo \"$a\"; done\n");
-		Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+		ScriptLayout layout = ScriptLayout.of(temp, "dermconsent");
+		home = layout.home();
+		javaHome = layout.javaHome();
+		layout.writeJava("#!/bin/sh\necho \"pid $$\"\nfor a in \"$@\"; do echo \"$a\"; done\n");
 	}
 
 	@Test
