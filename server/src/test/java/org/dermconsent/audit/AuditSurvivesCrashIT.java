@@ -107,8 +107,7 @@ class AuditSurvivesCrashIT {
 
 	/** Starts the server as it is deployed (its launcher) on the test's data; returns how long it took to answer. */
 	private Duration start(String run, String compactInterval) throws IOException, InterruptedException {
-		Path home = Path.of(System.getProperty("dermconsent.home", "target/dermconsent")).toAbsolutePath();
-		server = LaunchedServer.start(home, "-Xmx768m", port, data, data.resolve(run + ".log"), STARTUP,
+		server = LaunchedServer.start(LaunchedServer.packagedHome(), "-Xmx768m", port, data, data.resolve(run + ".log"), STARTUP,
 				"--spring.datasource.url=jdbc:h2:file:" + data.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE",
 				"--spring.jpa.properties.hibernate.search.backend.directory.root=" + data.resolve("lucene"),
 				"--dermconsent.audit.compact-interval=" + compactInterval);

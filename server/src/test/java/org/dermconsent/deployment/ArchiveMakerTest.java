@@ -34,14 +34,12 @@ class ArchiveMakerTest {
 	@TempDir
 	Path temp;
 	private ScriptLayout layout;
-	private Path home;
 	private Path records;
 	private HttpServer metadata;
 
 	@BeforeEach
 	void layOut() throws IOException {
 		layout = ScriptLayout.of(temp, "dermconsent-cds");
-		home = layout.home();
 		records = Files.createDirectories(temp.resolve("records"));
 		metadata = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		metadata.createContext("/fhir/metadata", exchange -> {
@@ -63,7 +61,7 @@ class ArchiveMakerTest {
 		Result result = run(Map.of());
 
 		assertThat(result.exitCode()).as(result.output()).isZero();
-		assertThat(home.resolve("dermconsent.jsa")).hasContent("archive");
+		assertThat(archive()).hasContent("archive");
 		List<String> dumpArguments = Files.readAllLines(records.resolve("dump-arguments"));
 		assertThat(dumpArguments).contains("-Xshare:dump");
 		assertThat(records.resolve("dumped-class-list")).content()
@@ -91,14 +89,14 @@ class ArchiveMakerTest {
 
 	@Test
 	void aStartThatStopsBeforeItAnswersFailsTheScriptAndLeavesNoArchive() throws Exception {
-		Files.writeString(home.resolve("dermconsent.jsa"), "an earlier build's archive");
+		Files.writeString(archive(), "an earlier build's archive");
 		standInJava("echo 'APPLICATION FAILED TO START' >&2; exit 1");
 
 		Result result = run(Map.of());
 
 		assertThat(result.exitCode()).isNotZero();
 		assertThat(result.output()).contains("stopped before it answered", "APPLICATION FAILED TO START");
-		assertThat(home.resolve("dermconsent.jsa")).doesNotExist();
+		assertThat(archive()).doesNotExist();
 		assertThat(records.resolve("dump-arguments")).doesNotExist();
 	}
 
@@ -112,7 +110,7 @@ class ArchiveMakerTest {
 		assertThat(result.exitCode()).isNotZero();
 		assertThat(records.resolve("dump-arguments")).exists();
 		// bin/dermconsent would give the JVM an archive newer than the jar, whatever it holds
-		assertThat(home.resolve("dermconsent.jsa")).doesNotExist();
+		assertThat(archive()).doesNotExist();
 	}
 
 	@Test
@@ -124,14 +122,14 @@ class ArchiveMakerTest {
 		assertThat(result.exitCode()).isNotZero();
 		assertThat(result.output()).contains("did not answer within 3 s");
 		assertThat(recordingStartIsGone()).isTrue();
-		assertThat(home.resolve("dermconsent.jsa")).doesNotExist();
+		assertThat(archive()).doesNotExist();
 	}
 
 	/**
 	 * A java that, asked to dump, records its arguments and class list and writes the archive (running
-	 * {@code dumpCutShort} half-way); otherwise (the
-	 * recording start) runs {@code failure} if given, else records its arguments and environment, writes the
-	 * class list it was told to, says on which port "Tomcat started" and waits to be stopped.
+	 * {@code dumpCutShort} half-way); otherwise (the recording start) runs {@code failure} if given, else
+	 * records its arguments and environment, writes the class list it was told to, says on which port
+	 * "Tomcat started" and waits to be stopped.
 	 */
 	private void standInJava(String failure) throws IOException {
 		standInJava(failure, ":");
@@ -165,6 +163,10 @@ class ArchiveMakerTest {
 				exec sleep 600
 				""".formatted(records, dumpCutShort, failure, metadata.getAddress().getPort());
 		layout.writeJava(script);
+	}
+
+	private Path archive() {
+		return layout.home().resolve("dermconsent.jsa");
 	}
 
 	private boolean recordingStartIsGone() throws IOException {

@@ -36,7 +36,7 @@ class ClassDataSharingIT {
 
 	@Test
 	void theServerStartsWithItsClassesFromTheArchiveTheBuildMade() throws Exception {
-		Path home = Path.of(System.getProperty("dermconsent.home", "target/dermconsent")).toAbsolutePath();
+		Path home = LaunchedServer.packagedHome();
 		Path archive = home.resolve("dermconsent.jsa");
 		assertThat(archive).as("the build's class archive (was the build run with -Ddermconsent.cds.skip=true?)").isNotEmptyFile();
 		assertThat(Files.getLastModifiedTime(archive)).as("made after the jar, so bin/dermconsent gives it")

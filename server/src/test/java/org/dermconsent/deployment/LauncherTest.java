@@ -27,14 +27,11 @@ class LauncherTest {
 
 	@TempDir
 	Path temp;
-	private Path home;
-	private Path javaHome;
+	private ScriptLayout layout;
 
 	@BeforeEach
 	void layOut() throws IOException {
-		ScriptLayout layout = ScriptLayout.of(temp, "dermconsent");
-		home = layout.home();
-		javaHome = layout.javaHome();
+		layout = ScriptLayout.of(temp, "dermconsent");
 		layout.writeJava("#!/bin/sh\necho \"pid $$\"\nfor a in \"$@\"; do echo \"$a\"; done\n");
 	}
 
@@ -51,7 +48,7 @@ class LauncherTest {
 		List<String> options = java.subList(1, java.indexOf("-jar"));
 		assertThat(options).endsWith("-Xmx1g", "-Dsome.flag=1");
 		assertThat(java.subList(java.indexOf("-jar"), java.size()))
-				.containsExactly("-jar", home.toRealPath().resolve("dermconsent.jar").toString(), "--server.port=8081", "--a=b c");
+				.containsExactly("-jar", layout.home().toRealPath().resolve("dermconsent.jar").toString(), "--server.port=8081", "--a=b c");
 	}
 
 	@Test
@@ -82,11 +79,11 @@ class LauncherTest {
 
 	@Test
 	void theArchiveIsGivenOnlyWhenItIsNewerThanTheJar() throws Exception {
-		String option = "-XX:SharedArchiveFile=" + home.toRealPath().resolve("dermconsent.jsa");
+		String option = "-XX:SharedArchiveFile=" + layout.home().toRealPath().resolve("dermconsent.jsa");
 		assertThat(run(Map.of())).doesNotContain(option);
 
-		Path archive = Files.writeString(home.resolve("dermconsent.jsa"), "");
-		Files.setLastModifiedTime(home.resolve("dermconsent.jar"), FileTime.from(Instant.now().minusSeconds(60)));
+		Path archive = Files.writeString(layout.home().resolve("dermconsent.jsa"), "");
+		Files.setLastModifiedTime(layout.home().resolve("dermconsent.jar"), FileTime.from(Instant.now().minusSeconds(60)));
 		assertThat(run(Map.of())).contains(option);
 
 		// the jar rebuilt after the archive was made: the archive describes other jars
@@ -103,10 +100,10 @@ class LauncherTest {
 	}
 
 	private Process start(Map<String, String> environment, String... arguments) throws IOException {
-		ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/dermconsent").toString());
+		ProcessBuilder builder = new ProcessBuilder(layout.script().toString());
 		builder.command().addAll(List.of(arguments));
 		builder.environment().remove("JAVA_OPTS");
-		builder.environment().put("JAVA_HOME", javaHome.toString());
+		builder.environment().put("JAVA_HOME", layout.javaHome().toString());
 		builder.environment().putAll(environment);
 		return builder.redirectErrorStream(true).start();
 	}

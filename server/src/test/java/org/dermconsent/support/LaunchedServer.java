@@ -30,6 +30,11 @@ public final class LaunchedServer {
 		this.startup = startup;
 	}
 
+	/** The laid-out server the package phase made (failsafe names it; target/dermconsent from the module). */
+	public static Path packagedHome() {
+		return Path.of(System.getProperty("dermconsent.home", "target/dermconsent")).toAbsolutePath();
+	}
+
 	/**
 	 * Starts the server of {@code home} on {@code port} in {@code directory}, its output in {@code log}, and
 	 * returns once {@code GET /fhir/metadata} answers 200; fails (and kills it) if it exits or does not answer
