@@ -4,11 +4,13 @@
 #   dermconsent      as the build lays it out and the README starts it: server/target/dermconsent/bin/dermconsent
 #                    (an application jar plus lib/, started by its launcher, which on at most two CPUs chooses
 #                    the serial collector; the peers run on the JVM's default, G1, unless HAPI_OPTS says otherwise),
-#                    with the Class Data Sharing archive the build makes. The archive belongs to the JVM and the
-#                    jars' paths and times, so the script makes it again, as the build does (bin/dermconsent-cds,
-#                    timed), for JAVA and its copy of the layout; the launcher is given -Xshare:on as well, so that
-#                    a start that cannot map the archive fails instead of being measured without it. The peers run
-#                    without one.
+#                    with what the build prepares for its starts: the Class Data Sharing archive, and the seed a new
+#                    embedded database is copied from (so a first start does not store the conformance package).
+#                    The archive belongs to the JVM and the jars' paths and times, so the script prepares both again,
+#                    as the build does (bin/dermconsent-prepare, timed), for JAVA and its copy of the layout; the
+#                    launcher is given -Xshare:on as well, so that a start that cannot map the archive fails instead
+#                    of being measured without it, and a first start whose log does not say it copied the seed fails
+#                    the run. The peers run without either.
 #   minimal-hapi     the peer as Spring Boot builds it, one executable jar (as HAPI's JPA starter is run)
 #   minimal-hapi-x   the same peer laid out like DermConsent (java -Djarmode=tools ... extract), so that the
 #                    layout's share of the difference shows
@@ -17,7 +19,8 @@
 #                    classes loaded and linked and method profiles from a
 #                    training run, which this script makes first (a start on a fresh database, AOT_TRAINING_SECONDS
 #                    (30) of mixed load, a stop; recipe in docker/Dockerfile). The peers run without a cache.
-#   dermconsent-plain  (PLAIN=1 only) the same without the archive (a package with -Ddermconsent.cds.skip=true)
+#   dermconsent-plain  (PLAIN=1 only) the same without the archive and the seed (a package with
+#                    -Ddermconsent.prepare.skip=true): its first start stores the conformance package itself
 # ROUNDS rounds, each starting the servers one after the other (the order rotates per round),
 # each on a fresh embedded H2 database and then restarted on that database, with no -Xmx unless JAVA_OPTS
 # gives one. Per start: seconds from JVM launch to the first successful GET /fhir/metadata, RSS right then and
@@ -64,7 +67,8 @@ if curl -s -o /dev/null --max-time 2 "$base/metadata"; then
   echo "something already answers on port $port; set PORT to a free port" >&2; exit 1
 fi
 cp -r "$dc_app" "$work/dermconsent"; cp "$peer_jar" "$work/minimal-hapi.jar"
-rm -f "$work/dermconsent/dermconsent.jsa" # made for server/target; the copy's own is made below
+# made for server/target; the copy's own are made below (and the plain copy has none)
+rm -rf "$work/dermconsent/dermconsent.jsa" "$work/dermconsent/seed"
 java=${JAVA:-java}
 java_home=$(dirname "$(dirname "$(readlink -f "$(command -v "$java")")")") # for the launcher
 aot_cache=$work/dermconsent.aot
@@ -106,6 +110,9 @@ start() {
   t1=$(date +%s%N)
   secs=$(echo "scale=1; ($t1 - $t0) / 1000000000" | bc -l)
   rss=$(rss_mib "$pid")
+  if [ "$which" = dermconsent ] && [ -z "${3:-}" ] && ! grep -q 'New database .*: copied from' "$log"; then
+    echo "dermconsent's first start did not start from the seed; log: $log" >&2; exit 1
+  fi
 }
 
 declare -A times rsses settled_rsses restarts
@@ -114,10 +121,10 @@ if [ "${PLAIN:-0}" = 1 ]; then
   cp -r "$work/dermconsent" "$work/dermconsent-plain"
   servers+=(dermconsent-plain)
 fi
-t_cds=$SECONDS
-JAVA_HOME=$java_home JAVA_OPTS="${JAVA_OPTS:-} ${DC_OPTS:-}" "$work/dermconsent/bin/dermconsent-cds" 2>"$work/cds.log" \
-  || { echo "bin/dermconsent-cds failed; its output:" >&2; cat "$work/cds.log" >&2; exit 1; }
-echo "class archive made in $(( SECONDS - t_cds )) s: $(grep -o 'archiving [0-9]* classes' "$work/cds.log"), $(( $(stat -c %s "$work/dermconsent/dermconsent.jsa") / 1048576 )) MiB" >&2
+t_prepare=$SECONDS
+JAVA_HOME=$java_home JAVA_OPTS="${JAVA_OPTS:-} ${DC_OPTS:-}" "$work/dermconsent/bin/dermconsent-prepare" 2>"$work/prepare.log" \
+  || { echo "bin/dermconsent-prepare failed; its output:" >&2; cat "$work/prepare.log" >&2; exit 1; }
+echo "class archive and seed made in $(( SECONDS - t_prepare )) s: $(grep -o 'archiving [0-9]* classes' "$work/prepare.log"), $(( $(stat -c %s "$work/dermconsent/dermconsent.jsa") / 1048576 )) MiB; seed $(du -sm "$work/dermconsent/seed" | cut -f1) MiB" >&2
 if [ "${AOT:-0}" = 1 ]; then
   # the cache belongs to this JVM build and this application layout ($work/dermconsent); writing it at exit takes
   # a minute or two, so the training server is not stopped by force

@@ -1,5 +1,6 @@
 package org.dermconsent;
 
+import org.dermconsent.seed.SeedOnFirstStart;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class DermConsentApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(DermConsentApplication.class, args);
+		SpringApplication application = new SpringApplication(DermConsentApplication.class);
+		application.addListeners(SeedOnFirstStart.forThisServer());
+		application.run(args);
 	}
 }

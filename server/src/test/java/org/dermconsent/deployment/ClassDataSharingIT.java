@@ -12,10 +12,10 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The packaged server starts with the class archive the build made (server/pom.xml runs bin/dermconsent-cds
+ * The packaged server starts with the class archive the build made (server/pom.xml runs bin/dermconsent-prepare
  * after laying the server out): bin/dermconsent gives it, with {@code -Xshare:on} a JVM that cannot map it
  * refuses to start, and the class-loading log shows the server's own classes and HAPI's coming from the
- * archive rather than from their jars. (What the script does, with a stand-in java: {@link ArchiveMakerTest}.)
+ * archive rather than from their jars. (What the script does, with a stand-in java: {@link StartPreparationTest}.)
  * Runs in the integration-test phase (failsafe), after the package.
  */
 class ClassDataSharingIT {
@@ -38,7 +38,7 @@ class ClassDataSharingIT {
 	void theServerStartsWithItsClassesFromTheArchiveTheBuildMade() throws Exception {
 		Path home = LaunchedServer.packagedHome();
 		Path archive = home.resolve("dermconsent.jsa");
-		assertThat(archive).as("the build's class archive (was the build run with -Ddermconsent.cds.skip=true?)").isNotEmptyFile();
+		assertThat(archive).as("the build's class archive (was the build run with -Ddermconsent.prepare.skip=true?)").isNotEmptyFile();
 		assertThat(Files.getLastModifiedTime(archive)).as("made after the jar, so bin/dermconsent gives it")
 				.isGreaterThan(Files.getLastModifiedTime(home.resolve("dermconsent.jar")));
 

@@ -221,14 +221,14 @@ class DockerFilesTest {
 	void theImagesClassArchiveIsMadeForItsFinalJarsAsTheUserThatRunsIt() throws IOException {
 		List<String> lines = Files.readAllLines(DOCKER.resolve("Dockerfile"));
 		int runtimeStage = lastIndexMatching(lines, "FROM .*");
-		int archive = lastIndexMatching(lines, "RUN /app/bin/dermconsent-cds");
+		int archive = lastIndexMatching(lines, "RUN /app/bin/dermconsent-prepare");
 		assertThat(archive).as("the archive is made in the runtime stage").isGreaterThan(runtimeStage);
 		// the launcher leaves out an archive older than the jar, and the JVM one made for other jars
 		assertThat(lastIndexMatching(lines, "COPY .* /app/.*")).isLessThan(archive);
 		assertThat(lastIndexMatching(lines, "USER .*")).isLessThan(archive);
 		assertThat(lastIndexMatching(lines, "ENTRYPOINT .*")).isGreaterThan(archive);
 		// the build stage's package would make one for its own JDK and paths: 1.5 minutes for nothing
-		assertThat(lines.get(lastIndexMatching(lines, "RUN mvn .* package .*"))).contains("-Ddermconsent.cds.skip=true");
+		assertThat(lines.get(lastIndexMatching(lines, "RUN mvn .* package .*"))).contains("-Ddermconsent.prepare.skip=true");
 	}
 
 	private static int lastIndexMatching(List<String> lines, String regex) {

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LauncherTest {
 
 	private static final Path LAUNCHER = Path.of("src/main/dist/bin/dermconsent").toAbsolutePath();
-	private static final Path ARCHIVE_MAKER = Path.of("src/main/dist/bin/dermconsent-cds").toAbsolutePath();
+	private static final Path PREPARE_SCRIPT = Path.of("src/main/dist/bin/dermconsent-prepare").toAbsolutePath();
 
 	@TempDir
 	Path temp;
@@ -38,7 +38,7 @@ class LauncherTest {
 	@Test
 	void bothScriptsAreExecutableInTheSourceTree() {
 		assertThat(LAUNCHER).isExecutable();
-		assertThat(ARCHIVE_MAKER).isExecutable();
+		assertThat(PREPARE_SCRIPT).isExecutable();
 	}
 
 	@Test

@@ -18,12 +18,12 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * bin/dermconsent-cds, which the build runs to make the class archive, with a stand-in java: the recording
- * start records what it was given and writes a class list; when the test's HTTP server answers for it, the
- * script sees the start answer {@code /fhir/metadata}. The real archive and the JVM's use of it are
- * {@link ClassDataSharingIT}'s.
+ * bin/dermconsent-prepare, which the build runs to make the class archive and the seed, with a stand-in java:
+ * the recording start records what it was given and writes a class list; when the test's HTTP server answers
+ * for it, the script sees the start answer {@code /fhir/metadata}. The real archive and the JVM's use of it are
+ * {@link ClassDataSharingIT}'s; the real seed and a start from it, {@link FirstStartSeedIT}'s.
  */
-class ArchiveMakerTest {
+class StartPreparationTest {
 
 	private static final String CLASS_LIST = String.join("\n",
 			"java/lang/Object id: 0",
@@ -39,7 +39,7 @@ class ArchiveMakerTest {
 
 	@BeforeEach
 	void layOut() throws IOException {
-		layout = ScriptLayout.of(temp, "dermconsent-cds");
+		layout = ScriptLayout.of(temp, "dermconsent-prepare");
 		records = Files.createDirectories(temp.resolve("records"));
 		metadata = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		metadata.createContext("/fhir/metadata", exchange -> {
@@ -72,6 +72,37 @@ class ArchiveMakerTest {
 	}
 
 	@Test
+	void theSeedIsWrittenFromTheDatabaseOfTheRecordingStart() throws Exception {
+		standInJava("");
+		metadata.start();
+
+		Result result = run(Map.of());
+
+		assertThat(result.exitCode()).as(result.output()).isZero();
+		String recordingDirectory = Files.readString(records.resolve("recording-directory")).strip();
+		assertThat(Files.readAllLines(records.resolve("seed-arguments"))).containsExactly("-cp",
+				layout.home().resolve("dermconsent.jar").toString(), "org.dermconsent.seed.SeedWriter",
+				recordingDirectory + "/data", seed().toString());
+		assertThat(seed().resolve("dermconsent.mv.db")).hasContent("seed");
+		assertThat(result.output()).contains("wrote " + seed());
+		assertThat(Path.of(recordingDirectory)).as("the throwaway database is removed").doesNotExist();
+	}
+
+	@Test
+	void aSeedThatCannotBeWrittenFailsTheScriptAndNoEarlierSeedRemains() throws Exception {
+		Files.createDirectories(seed());
+		Files.writeString(seed().resolve("dermconsent.mv.db"), "an earlier build's seed");
+		standInJava("", ":", "echo 'The database holds resources that are not the conformance package' >&2; exit 1");
+		metadata.start();
+
+		Result result = run(Map.of());
+
+		assertThat(result.exitCode()).isNotZero();
+		assertThat(result.output()).contains("writing the seed failed", "not the conformance package");
+		assertThat(seed()).doesNotExist();
+	}
+
+	@Test
 	void theRecordingStartRunsOnTheEmbeddedDefaultsWhateverTheEnvironmentSays() throws Exception {
 		standInJava("");
 		metadata.start();
@@ -88,8 +119,9 @@ class ArchiveMakerTest {
 	}
 
 	@Test
-	void aStartThatStopsBeforeItAnswersFailsTheScriptAndLeavesNoArchive() throws Exception {
+	void aStartThatStopsBeforeItAnswersFailsTheScriptAndLeavesNoArchiveOrSeed() throws Exception {
 		Files.writeString(archive(), "an earlier build's archive");
+		Files.createDirectories(seed());
 		standInJava("echo 'APPLICATION FAILED TO START' >&2; exit 1");
 
 		Result result = run(Map.of());
@@ -97,6 +129,7 @@ class ArchiveMakerTest {
 		assertThat(result.exitCode()).isNotZero();
 		assertThat(result.output()).contains("stopped before it answered", "APPLICATION FAILED TO START");
 		assertThat(archive()).doesNotExist();
+		assertThat(seed()).doesNotExist();
 		assertThat(records.resolve("dump-arguments")).doesNotExist();
 	}
 
@@ -117,7 +150,7 @@ class ArchiveMakerTest {
 	void aStartThatNeverAnswersIsStoppedAtTheDeadline() throws Exception {
 		standInJava(""); // the metadata server is not started: nothing answers on the port the start names
 
-		Result result = run(Map.of("DERMCONSENT_CDS_TIMEOUT", "3"));
+		Result result = run(Map.of("DERMCONSENT_PREPARE_TIMEOUT", "3"));
 
 		assertThat(result.exitCode()).isNotZero();
 		assertThat(result.output()).contains("did not answer within 3 s");
@@ -136,12 +169,20 @@ class ArchiveMakerTest {
 	}
 
 	private void standInJava(String failure, String dumpCutShort) throws IOException {
+		standInJava(failure, dumpCutShort, "mkdir -p \"$5\"; echo seed > \"$5/dermconsent.mv.db\"");
+	}
+
+	/** {@code seedWriter}: what the stand-in does when asked to run the SeedWriter ($4 the data, $5 the seed). */
+	private void standInJava(String failure, String dumpCutShort, String seedWriter) throws IOException {
 		Files.writeString(records.resolve("class-list"), CLASS_LIST);
 		String script = """
 				#!/bin/sh
 				records='%s'
 				for a in "$@"; do
 				  case $a in
+				    org.dermconsent.seed.SeedWriter) printf '%%s\\n' "$@" > "$records/seed-arguments"
+				       %s
+				       exit ;;
 				    -Xshare:dump) printf '%%s\\n' "$@" > "$records/dump-arguments"
 				       for b in "$@"; do
 				         case $b in
@@ -154,6 +195,7 @@ class ArchiveMakerTest {
 				done
 				%s
 				printf '%%s\\n' "$@" > "$records/recording-arguments"
+				pwd > "$records/recording-directory"
 				env > "$records/recording-environment"
 				echo $$ > "$records/recording-pid"
 				for a in "$@"; do
@@ -161,8 +203,12 @@ class ArchiveMakerTest {
 				done
 				echo "Tomcat started on port %d (http) with context path '/'"
 				exec sleep 600
-				""".formatted(records, dumpCutShort, failure, metadata.getAddress().getPort());
+				""".formatted(records, seedWriter, dumpCutShort, failure, metadata.getAddress().getPort());
 		layout.writeJava(script);
+	}
+
+	private Path seed() {
+		return layout.home().resolve("seed");
 	}
 
 	private Path archive() {
@@ -179,14 +225,14 @@ class ArchiveMakerTest {
 		builder.environment().remove("JAVA_OPTS");
 		builder.environment().put("JAVA_HOME", layout.javaHome().toString());
 		builder.environment().putAll(environment);
-		Path output = temp.resolve("dermconsent-cds.out");
+		Path output = temp.resolve("dermconsent-prepare.out");
 		Process process = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
 		boolean finished = process.waitFor(60, TimeUnit.SECONDS);
 		if (!finished) {
 			process.descendants().forEach(ProcessHandle::destroyForcibly);
 			process.destroyForcibly();
 		}
-		assertThat(finished).as("dermconsent-cds finished; its output: %s", Files.readString(output)).isTrue();
+		assertThat(finished).as("dermconsent-prepare finished; its output: %s", Files.readString(output)).isTrue();
 		return new Result(process.exitValue(), Files.readString(output));
 	}
 
