@@ -4,6 +4,7 @@ import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
 import org.dermconsent.support.DermJson;
 import org.dermconsent.support.LaunchedServer;
+import org.dermconsent.support.ReadOnlyH2;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,11 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -145,12 +142,7 @@ class AuditSurvivesCrashIT {
 
 	/** AuditEvents in the killed server's database file (read-only), before the restart replays the journal. */
 	private long storedEvents() throws SQLException {
-		try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + data.resolve("db") + ";ACCESS_MODE_DATA=r", "sa", "");
-				Statement query = db.createStatement();
-				ResultSet rows = query.executeQuery("SELECT COUNT(*) FROM HFJ_RESOURCE WHERE RES_TYPE = 'AuditEvent'")) {
-			rows.next();
-			return rows.getLong(1);
-		}
+		return ReadOnlyH2.count(data.resolve("db"), "SELECT COUNT(*) FROM HFJ_RESOURCE WHERE RES_TYPE = 'AuditEvent'");
 	}
 
 	private long journaledRecords() throws IOException {

@@ -4,17 +4,14 @@ import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
 import org.dermconsent.support.DermExamples;
 import org.dermconsent.support.LaunchedServer;
+import org.dermconsent.support.ReadOnlyH2;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -97,13 +94,7 @@ class FirstStartSeedIT {
 				.accept("application/fhir+json").contentType("application/fhir+json");
 	}
 
-	/** Reads {@code directory}'s dermconsent database without changing it. */
 	private static long count(Path directory, String query) throws SQLException {
-		try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + directory.resolve("dermconsent") + ";ACCESS_MODE_DATA=r", "sa", "");
-				Statement statement = db.createStatement();
-				ResultSet rows = statement.executeQuery(query)) {
-			rows.next();
-			return rows.getLong(1);
-		}
+		return ReadOnlyH2.count(directory.resolve("dermconsent"), query);
 	}
 }

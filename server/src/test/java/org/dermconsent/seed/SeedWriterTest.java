@@ -1,5 +1,6 @@
 package org.dermconsent.seed;
 
+import org.dermconsent.support.ReadOnlyH2;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -98,12 +98,6 @@ class SeedWriterTest {
 	}
 
 	private static long count(Path directory, String table) throws SQLException {
-		try (Connection connection = DriverManager.getConnection(
-				"jdbc:h2:file:" + directory.resolve("dermconsent") + ";ACCESS_MODE_DATA=r", "sa", "");
-				Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
-			rows.next();
-			return rows.getLong(1);
-		}
+		return ReadOnlyH2.count(directory.resolve("dermconsent"), "SELECT COUNT(*) FROM " + table);
 	}
 }
