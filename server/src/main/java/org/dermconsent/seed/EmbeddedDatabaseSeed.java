@@ -1,17 +1,15 @@
 package org.dermconsent.seed;
 
+import org.springframework.util.FileSystemUtils;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -73,6 +71,9 @@ public final class EmbeddedDatabaseSeed {
 	 * is empty, absent, or a copy of the seed that a start cut short.
 	 */
 	public Outcome applyTo(Path dataFile, Path indexDirectory, Path builtFrom) {
+		if (Files.exists(dataFile)) { // every restart: no lock file in an existing database's directory
+			return new Outcome(false, "the database exists");
+		}
 		try {
 			Files.createDirectories(dataFile.getParent());
 			Path lock = dataFile.resolveSibling(dataFile.getFileName() + ".seed-lock");
@@ -111,10 +112,10 @@ public final class EmbeddedDatabaseSeed {
 
 	private static void copyIndex(Path from, Path to) throws IOException {
 		Path copying = to.resolveSibling(to.getFileName() + COPYING);
-		deleteTree(copying);
-		copyTree(from, copying);
+		FileSystemUtils.deleteRecursively(copying);
+		FileSystemUtils.copyRecursively(from, copying);
 		Files.createFile(copying.resolve(MARKER));
-		deleteTree(to); // empty, absent, or a marked copy (checked above)
+		FileSystemUtils.deleteRecursively(to); // empty, absent, or a marked copy (checked above)
 		Files.createDirectories(to.getParent());
 		Files.move(copying, to, StandardCopyOption.ATOMIC_MOVE);
 	}
@@ -135,33 +136,6 @@ public final class EmbeddedDatabaseSeed {
 			return entries.findAny().isEmpty();
 		} catch (IOException e) {
 			return false;
-		}
-	}
-
-	static void copyTree(Path from, Path to) throws IOException {
-		Files.walkFileTree(from, new SimpleFileVisitor<>() {
-			@Override
-			public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) throws IOException {
-				Files.createDirectories(to.resolve(from.relativize(directory).toString()));
-				return FileVisitResult.CONTINUE;
-			}
-
-			@Override
-			public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-				Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.REPLACE_EXISTING);
-				return FileVisitResult.CONTINUE;
-			}
-		});
-	}
-
-	static void deleteTree(Path root) throws IOException {
-		if (!Files.exists(root)) {
-			return;
-		}
-		try (Stream<Path> paths = Files.walk(root)) {
-			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-				Files.delete(path);
-			}
 		}
 	}
 }

@@ -1,5 +1,7 @@
 package org.dermconsent.seed;
 
+import org.springframework.util.FileSystemUtils;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,11 +70,11 @@ public final class SeedWriter {
 			}
 		}
 		Path partial = seed.resolveSibling(seed.getFileName() + ".partial");
-		EmbeddedDatabaseSeed.deleteTree(partial);
+		FileSystemUtils.deleteRecursively(partial);
 		Files.createDirectories(partial);
 		Files.copy(dataFile, partial.resolve(EmbeddedDatabaseSeed.DATABASE_FILE));
-		EmbeddedDatabaseSeed.copyTree(index, partial.resolve(EmbeddedDatabaseSeed.INDEX_DIRECTORY));
-		EmbeddedDatabaseSeed.deleteTree(seed);
+		FileSystemUtils.copyRecursively(index, partial.resolve(EmbeddedDatabaseSeed.INDEX_DIRECTORY));
+		FileSystemUtils.deleteRecursively(seed);
 		Files.move(partial, seed, StandardCopyOption.ATOMIC_MOVE);
 		return emptied;
 	}

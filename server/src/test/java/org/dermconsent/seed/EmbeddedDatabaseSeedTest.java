@@ -3,6 +3,7 @@ package org.dermconsent.seed;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.FileSystemUtils;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -146,7 +147,7 @@ class EmbeddedDatabaseSeedTest {
 
 	@Test
 	void withoutASeedTheServerStartsAsBefore() throws IOException {
-		EmbeddedDatabaseSeed.deleteTree(seed);
+		FileSystemUtils.deleteRecursively(seed);
 
 		EmbeddedDatabaseSeed.Outcome outcome = new EmbeddedDatabaseSeed(seed).applyTo(dataFile, index, jar);
 
