@@ -75,6 +75,28 @@ public final class HeapReturn {
 				trimmed.isEmpty() ? "" : "; " + trimmed.replace('\n', ' '));
 	}
 
+	/**
+	 * As {@link #collect}, without the collection while the heap is no larger than the JVM's initial heap,
+	 * below which no collector shrinks it. There a collection gives nothing back and costs a pause: after
+	 * startup on the serial collector the launcher chooses on two CPUs, 0.4-0.6 s of a 20-25 s start with
+	 * about 215 MiB live in a heap of 370 MiB committed. The native heap is trimmed either way.
+	 */
+	public String collectIfHeapCanShrink() {
+		MemoryUsage heap = heap();
+		if (canShrink(heap)) {
+			return collect();
+		}
+		String trimmed = NativeHeapTrim.trim();
+		return String.format("heap %d MiB committed (%d MiB in use), not above its initial %d MiB: no collection%s",
+				heap.getCommitted() >> 20, heap.getUsed() >> 20, heap.getInit() >> 20,
+				trimmed.isEmpty() ? "" : "; " + trimmed.replace('\n', ' '));
+	}
+
+	/** A heap whose initial size is not known (-1) is assumed to be able to shrink. */
+	static boolean canShrink(MemoryUsage heap) {
+		return heap.getInit() < 0 || heap.getCommitted() > heap.getInit();
+	}
+
 	private static void setUnlessGiven(HotSpotDiagnosticMXBean vm, String flag, long value) {
 		Optional<VMOption> option = option(vm, flag);
 		if (option.isEmpty() || !option.get().isWriteable()) {

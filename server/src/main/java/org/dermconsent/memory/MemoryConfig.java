@@ -39,7 +39,7 @@ public class MemoryConfig {
 		return new StartupStep(AFTER_STARTUP_BEFORE_WEB_SERVER, () -> {
 			if (properties.returnUnusedHeap()) {
 				heapReturn.applyBounds();
-				log.info("Memory after startup: {}", heapReturn.collect());
+				log.info("Memory after startup: {}", heapReturn.collectIfHeapCanShrink());
 				idle.activity();
 				idleMemoryRounds.start();
 			}
@@ -49,7 +49,7 @@ public class MemoryConfig {
 	@Bean
 	public IdleMemoryReturn idleMemoryReturn(MemoryProperties properties, HeapReturn heapReturn) {
 		return new IdleMemoryReturn(properties.idleAfter(), System::nanoTime, new JvmMemorySignals(),
-				reason -> log.info("Memory given back {}: {}", reason, heapReturn.collect()));
+				reason -> log.info("Memory given back {}: {}", reason, heapReturn.collectIfHeapCanShrink()));
 	}
 
 	@Bean

@@ -5,6 +5,7 @@ import com.sun.management.VMOption;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +50,22 @@ class HeapReturnTest {
 	@Test
 	void aCollectionSaysWhatItDid() {
 		assertThat(new HeapReturn(10, 30).collect()).matches("heap \\d+ MiB committed before a collection, \\d+ MiB after \\(\\d+ MiB in use\\), \\d+ ms.*");
+	}
+
+	@Test
+	void aHeapCanShrinkOnlyAboveItsInitialSize() {
+		long mib = 1L << 20;
+		assertThat(HeapReturn.canShrink(new MemoryUsage(384 * mib, 215 * mib, 370 * mib, 6144 * mib))).isFalse();
+		assertThat(HeapReturn.canShrink(new MemoryUsage(384 * mib, 215 * mib, 384 * mib, 6144 * mib))).isFalse();
+		assertThat(HeapReturn.canShrink(new MemoryUsage(384 * mib, 215 * mib, 650 * mib, 6144 * mib))).isTrue();
+		assertThat(HeapReturn.canShrink(new MemoryUsage(-1, 215 * mib, 370 * mib, 6144 * mib))).isTrue();
+	}
+
+	@Test
+	void aCollectionLeftOutSaysWhy() {
+		assertThat(new HeapReturn(10, 30).collectIfHeapCanShrink()).matches(
+				"heap \\d+ MiB committed before a collection, \\d+ MiB after \\(\\d+ MiB in use\\), \\d+ ms.*"
+						+ "|heap \\d+ MiB committed \\(\\d+ MiB in use\\), not above its initial \\d+ MiB: no collection.*");
 	}
 
 	@Test
