@@ -13,14 +13,14 @@
 # durable, ...), so that a machine getting slower or faster during the run does not favour one phase.
 # Checks that the audited phases stored exactly one AuditEvent per patient and response.
 # Usage: bench/audit.sh   env: REQUESTS (timed searches per phase and round, 200), WARMUP (30),
-#   ROUNDS (2), PATIENTS (5), IMAGES_PER_PATIENT (10), PORT (18182), JAVA_OPTS, KEEP=1 (keep the work
-#   directory and server logs), JAR (default server/target/dermconsent.jar)
-#   Takes about 3 server starts per round (1-2 min each on a loaded 2-core machine) plus the searches.
+#   ROUNDS (2), PATIENTS (5), IMAGES_PER_PATIENT (10), PORT (18182), JAVA_OPTS (JVM options; the server is
+#   started by its launcher bin/dermconsent, from a copy prepared at the start: bench/lib.sh), KEEP=1 (keep the
+#   work directory and server logs)
+#   Takes the preparation (about 90 s), then 3 server starts per round (20-30 s each on a 2-core machine) plus
+#   the searches.
 #   (build first: mvn -B -q -DskipTests package)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jar=${JAR:-$PWD/server/target/dermconsent.jar}
-[ -f "$jar" ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 1; }
 export REQUESTS=${REQUESTS:-200} WARMUP=${WARMUP:-30} PATIENTS=${PATIENTS:-5} IMAGES_PER_PATIENT=${IMAGES_PER_PATIENT:-10}
 rounds=${ROUNDS:-2}
 port=${PORT:-18182}
@@ -28,13 +28,14 @@ export BASE="http://127.0.0.1:$port/fhir"
 work=$(mktemp -d)
 export WORK=$work
 pid=
-stop_server() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=; fi; }
+. bench/lib.sh
 cleanup() { stop_server; if [ -n "${KEEP:-}" ]; then echo "work directory kept: $work"; else rm -rf "$work"; fi; }
 trap cleanup EXIT
+prepare_dermconsent
 
 start_server() { # log-name extra-args...
   local log=$1; shift
-  (cd "$work" && exec java -Xmx1g ${JAVA_OPTS:-} -jar "$jar" --server.port="$port" \
+  (cd "$work" && exec "$dc_launcher" --server.port="$port" \
     --spring.datasource.url="jdbc:h2:file:$work/db;DB_CLOSE_ON_EXIT=FALSE" \
     --spring.jpa.properties.hibernate.search.backend.directory.root="$work/lucene" "$@" >"$work/$log" 2>&1) &
   pid=$!

@@ -14,7 +14,9 @@
 # Usage: bench/baseline.sh [images=10000] [images-per-patient=10]
 #   env: DB=h2|postgres (postgres: a throwaway cluster in the work directory, as in consent.sh; needs
 #        initdb, pg_ctl, postgres on PATH, in PG_BIN, or Debian's /usr/lib/postgresql/15/bin), PG_PORT (55433)
-#        PORT (18191), JAVA_OPTS (extra JVM options for both servers), REQUESTS (DermConsent timed requests
+#        PORT (18191), JAVA_OPTS (JVM options for both servers; DermConsent is started by its launcher
+#        bin/dermconsent from a copy prepared at the start (bench/lib.sh), the peer as HAPI's JPA starter is run,
+#        java -jar on the JVM's defaults; neither gets an -Xmx), REQUESTS (DermConsent timed requests
 #        per cohort, 50), PEER_REQUESTS (peer timed first-page searches per cohort, 3: each can take minutes),
 #        WALK_BUDGET (seconds one peer walk may take before it is stopped and reported as partial, 900),
 #        THREADS (2), BUNDLE_ENTRIES (300)
@@ -27,9 +29,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-dc_jar=server/target/dermconsent.jar
 peer_jar=bench/postfilter-baseline/target/postfilter-baseline.jar
-[ -f "$dc_jar" ] || { echo "build DermConsent first: mvn -B -q -DskipTests package" >&2; exit 1; }
+[ -f server/target/dermconsent/dermconsent.jar ] || { echo "build DermConsent first: mvn -B -q -DskipTests package" >&2; exit 1; }
 if [ ! -f "$peer_jar" ]; then
   echo "building the post-filter peer ($peer_jar)" >&2
   mvn -B -o -q -f bench/postfilter-baseline/pom.xml package -DskipTests >&2
@@ -81,15 +82,18 @@ trap 'exit 130' INT TERM
 if curl -s -o /dev/null --max-time 2 "$base/metadata"; then
   echo "something already answers on port $port; set PORT to a free port" >&2; exit 1
 fi
-# the same jars for every step, even if they are rebuilt meanwhile (kept across resumes)
-[ -f "$work/dermconsent.jar" ] || cp "$dc_jar" "$work/dermconsent.jar"
+# the same servers for every step, even if they are rebuilt meanwhile (kept across resumes)
+prepare_dermconsent
 [ -f "$work/postfilter-baseline.jar" ] || cp "$peer_jar" "$work/postfilter-baseline.jar"
 [ "$db" = postgres ] && start_postgres
 
-start_server() { # log-name jar database extra-args...
-  local log=$work/$1 jar=$work/$2 name=$3; shift 3
+start_server() { # log-name dermconsent|postfilter-baseline.jar database extra-args...
+  local log=$work/$1 server=$2 name=$3; shift 3
+  local launch=("$dc_launcher")
+  # shellcheck disable=SC2206 # JAVA_OPTS holds several options
+  [ "$server" = dermconsent ] || launch=(java ${JAVA_OPTS:-} -jar "$work/$server")
   # shellcheck disable=SC2046 # storage() yields separate arguments without spaces inside them
-  (cd "$work" && exec java -Xmx2g ${JAVA_OPTS:-} -jar "$jar" --server.port="$port" $(storage "$name") \
+  (cd "$work" && exec "${launch[@]}" --server.port="$port" $(storage "$name") \
     --spring.jpa.properties.hibernate.search.backend.directory.root="$work/$name/lucene" "$@" >"$log" 2>&1) &
   pid=$!
   local t0=$SECONDS
@@ -98,7 +102,7 @@ start_server() { # log-name jar database extra-args...
     (( SECONDS - t0 < 900 )) || { echo "server not ready after 900 s; log:" >&2; tail -40 "$log" >&2; exit 1; }
     sleep 0.5
   done
-  echo "server up in $(( SECONDS - t0 )) s ($(basename "$jar") $*)" >&2
+  echo "server up in $(( SECONDS - t0 )) s ($server $*)" >&2
 }
 bench() { python3 "$root/bench/consent-bench.py" --base "$base" "$@"; }
 peer=(--state "$work/state-peer.json" --results "$work/results-peer.json")
@@ -111,18 +115,18 @@ done_step() { touch "$work/$1.done"; }
 
 if step dc-ingest; then
   fresh_database dc; rm -f "$work/results.json"
-  start_server dc-ingest.log dermconsent.jar dc
+  start_server dc-ingest.log dermconsent dc
   bench "${dc[@]}" generate --images "$images" --per-patient "$per_patient" \
     --threads "${THREADS:-2}" --bundle-entries "${BUNDLE_ENTRIES:-300}"
   stop_server; done_step dc-ingest
 fi
 if step dc-filtered; then
-  start_server dc-filtered.log dermconsent.jar dc
+  start_server dc-filtered.log dermconsent dc
   bench "${dc[@]}" measure --phase filtered --requests "${REQUESTS:-50}"
   stop_server; done_step dc-filtered
 fi
 if step dc-unfiltered; then
-  start_server dc-unfiltered.log dermconsent.jar dc --dermconsent.enforcement.enabled=false
+  start_server dc-unfiltered.log dermconsent dc --dermconsent.enforcement.enabled=false
   grep -q "Consent enforcement is OFF" "$work/dc-unfiltered.log" \
     || echo "WARNING: DermConsent did not log that enforcement is off" >&2
   bench "${dc[@]}" measure --phase unfiltered --requests "${REQUESTS:-50}"

@@ -7,7 +7,8 @@
 # Also checks the filtered results are exact (paging, totals, no leaks) and how fast a consent
 # grant and its withdrawal reach search. Prints a table, then all figures as JSON.
 # Usage: bench/consent.sh [images=100000] [images-per-patient=10]
-#   env: PORT (default 18181), JAVA_OPTS (extra JVM options), REQUESTS (timed requests per cohort, 50),
+#   env: PORT (default 18181), JAVA_OPTS (JVM options; the server is started as the README starts it, by its
+#        launcher bin/dermconsent, from a copy prepared at the start: bench/lib.sh), REQUESTS (timed requests per cohort, 50),
 #        THREADS (ingest threads, 2), BUNDLE_ENTRIES (entries per transaction, 300),
 #        H2_URL_OPTIONS (appended to the H2 URL, e.g. ";CACHE_SIZE=262144"),
 #        COHORT_SHARE (share of patients in each measured cohort, 0.10; e.g. 0.01 at 1,000,000 images keeps
@@ -22,8 +23,6 @@
 #   (build first: mvn -B -q -DskipTests package)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jar=server/target/dermconsent.jar
-[ -f "$jar" ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 1; }
 images=${1:-100000}
 per_patient=${2:-10}
 port=${PORT:-18181}
@@ -54,8 +53,8 @@ if curl -s -o /dev/null --max-time 2 "$base/metadata"; then
   exit 1
 fi
 
-# the same jar for both phases, even if server/target is rebuilt meanwhile
-cp "$jar" "$work/dermconsent.jar"
+# the same server for every phase, even if server/target is rebuilt meanwhile
+prepare_dermconsent
 
 if [ "$db" = postgres ]; then
   start_postgres dermconsent
@@ -67,7 +66,7 @@ fi
 
 start_server() { # log-name extra-args...
   local log=$work/$1; shift
-  (cd "$work" && exec java -Xmx2g ${JAVA_OPTS:-} -jar "$work/dermconsent.jar" --server.port="$port" "${storage[@]}" \
+  (cd "$work" && exec "$dc_launcher" --server.port="$port" "${storage[@]}" \
     --spring.jpa.properties.hibernate.search.backend.directory.root="$work/lucene" "$@" >"$log" 2>&1) &
   pid=$!
   local t0=$SECONDS
@@ -128,7 +127,7 @@ log_summary() {
     "$( (grep -E ' ERROR |^[a-zA-Z.]+(Exception|Error)' "$f" || true) | awk 'NR <= 5' | python3 -c 'import json,sys; print(json.dumps([l.strip()[:300] for l in sys.stdin]))')"
 }
 extra=$(printf '{"database":"%s","jar":"%s","jar_bytes":%d,"enforcement_off_logged":%s,"server_log":{"filtered":%s,"unfiltered":%s}}' \
-  "$db" "$jar" "$(stat -c %s "$work/dermconsent.jar")" "$off" "$(log_summary filtered.log)" "$(log_summary unfiltered.log)")
+  "$db" server/target/dermconsent/dermconsent.jar "$(stat -c %s "$work/dermconsent/dermconsent.jar")" "$off" "$(log_summary filtered.log)" "$(log_summary unfiltered.log)")
 bench report --extra "$extra"
 for phase in ingest filtered unfiltered audit-off unfiltered-audit-off; do
   [ -f "$work/$phase.log" ] || continue

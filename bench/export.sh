@@ -7,15 +7,14 @@
 # and calls $dataset-status, withdraws one patient's consent and times its notice's arrival at the
 # receiver. The dataset List's write time is the server's log line. Prints a table, then JSON.
 # Usage: bench/export.sh [images=10000]
-#   env: PORT (default 18182), RECEIVER_PORT (18190), JAVA_OPTS (extra JVM options),
+#   env: PORT (default 18182), RECEIVER_PORT (18190), JAVA_OPTS (JVM options; the server is started by its
+#        launcher bin/dermconsent, from a copy prepared at the start: bench/lib.sh),
 #        BUNDLE_ENTRIES (entries per transaction, 500), KEEP=1 (keep the work directory and logs),
 #        DB=postgres (a throwaway PostgreSQL cluster in the work directory instead of H2; needs initdb,
 #        pg_ctl and postgres on PATH or in PG_BIN, e.g. Debian's postgresql package), PG_PORT (55433)
 #   (build first: mvn -B -q -DskipTests package)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jar=server/target/dermconsent.jar
-[ -f "$jar" ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 1; }
 images=${1:-10000}
 port=${PORT:-18182}
 base="http://127.0.0.1:$port/fhir"
@@ -38,7 +37,7 @@ if curl -s -o /dev/null --max-time 2 "$base/metadata"; then
   echo "something already answers on port $port; set PORT to a free port" >&2
   exit 1
 fi
-cp "$jar" "$work/dermconsent.jar"
+prepare_dermconsent
 
 if [ "$db" = postgres ]; then
   start_postgres dermconsent
@@ -49,7 +48,7 @@ else
 fi
 
 log=$work/server.log
-(cd "$work" && exec java -Xmx2g ${JAVA_OPTS:-} -jar "$work/dermconsent.jar" --server.port="$port" "${storage[@]}" \
+(cd "$work" && exec "$dc_launcher" --server.port="$port" "${storage[@]}" \
   --spring.jpa.properties.hibernate.search.backend.directory.root="$work/lucene" >"$log" 2>&1) &
 pid=$!
 t0=$SECONDS

@@ -34,3 +34,22 @@ stop_server() { # politely, then after 60 s by force
   wait "$pid" 2>/dev/null || true
   pid=
 }
+
+# Copies the packaged server into $work/dermconsent and prepares the copy as the build prepares
+# server/target/dermconsent (bin/dermconsent-prepare: the class archive, which holds the jars' paths, and the
+# seed a new embedded database is copied from; about 90 s), so that the benchmark starts it as the README does,
+# through bin/dermconsent with its JVM options, and a rebuild during the run changes nothing. A work directory
+# prepared before (WORK=... resumes) is kept as it is. JAVA_HOME and JAVA_OPTS reach the preparation as they
+# reach the launcher. Sets dc_launcher.
+prepare_dermconsent() {
+  dc_launcher=$(cd "$work" && pwd)/dermconsent/bin/dermconsent
+  [ -f "$work/dermconsent/dermconsent.jsa" ] && return 0
+  [ -f server/target/dermconsent/dermconsent.jar ] || { echo "build DermConsent first: mvn -B -q -DskipTests package" >&2; exit 1; }
+  rm -rf "$work/dermconsent"
+  cp -r server/target/dermconsent "$work/dermconsent"
+  rm -rf "$work/dermconsent/dermconsent.jsa" "$work/dermconsent/seed" # made for server/target
+  local started=$SECONDS
+  "$work/dermconsent/bin/dermconsent-prepare" 2>"$work/prepare.log" \
+    || { echo "bin/dermconsent-prepare failed; its output:" >&2; cat "$work/prepare.log" >&2; exit 1; }
+  echo "class archive and seed made for the copy in $(( SECONDS - started )) s: $(grep -o 'archiving [0-9]* classes' "$work/prepare.log"), $(( $(stat -c %s "$work/dermconsent/dermconsent.jsa") / 1048576 )) MiB; seed $(du -sm "$work/dermconsent/seed" | cut -f1) MiB" >&2
+}

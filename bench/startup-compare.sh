@@ -66,9 +66,7 @@ trap 'exit 130' INT TERM
 if curl -s -o /dev/null --max-time 2 "$base/metadata"; then
   echo "something already answers on port $port; set PORT to a free port" >&2; exit 1
 fi
-cp -r "$dc_app" "$work/dermconsent"; cp "$peer_jar" "$work/minimal-hapi.jar"
-# made for server/target; the copy's own are made below (and the plain copy has none)
-rm -rf "$work/dermconsent/dermconsent.jsa" "$work/dermconsent/seed"
+cp "$peer_jar" "$work/minimal-hapi.jar"
 java=${JAVA:-java}
 java_home=$(dirname "$(dirname "$(readlink -f "$(command -v "$java")")")") # for the launcher
 aot_cache=$work/dermconsent.aot
@@ -85,7 +83,7 @@ start() {
   local dc_jar=$work/dermconsent/dermconsent.jar args launcher= launcher_opts=
   # shellcheck disable=SC2206
   case $which in
-    dermconsent) launcher=$work/dermconsent/bin/dermconsent launcher_opts=-Xshare:on ;;
+    dermconsent) launcher=$dc_launcher launcher_opts=-Xshare:on ;;
     dermconsent-plain) launcher=$work/dermconsent-plain/bin/dermconsent ;;
     dermconsent-aot) args=(${DC_OPTS:-} -XX:AOTCache="$aot_cache" -jar "$dc_jar") ;;
     aot-training) args=(${DC_OPTS:-} -XX:AOTCacheOutput="$aot_cache" -jar "$dc_jar") ;;
@@ -118,13 +116,11 @@ start() {
 declare -A times rsses settled_rsses restarts
 servers=(minimal-hapi dermconsent minimal-hapi-x)
 if [ "${PLAIN:-0}" = 1 ]; then
-  cp -r "$work/dermconsent" "$work/dermconsent-plain"
+  cp -r "$dc_app" "$work/dermconsent-plain"
+  rm -rf "$work/dermconsent-plain/dermconsent.jsa" "$work/dermconsent-plain/seed"
   servers+=(dermconsent-plain)
 fi
-t_prepare=$SECONDS
-JAVA_HOME=$java_home JAVA_OPTS="${JAVA_OPTS:-} ${DC_OPTS:-}" "$work/dermconsent/bin/dermconsent-prepare" 2>"$work/prepare.log" \
-  || { echo "bin/dermconsent-prepare failed; its output:" >&2; cat "$work/prepare.log" >&2; exit 1; }
-echo "class archive and seed made in $(( SECONDS - t_prepare )) s: $(grep -o 'archiving [0-9]* classes' "$work/prepare.log"), $(( $(stat -c %s "$work/dermconsent/dermconsent.jsa") / 1048576 )) MiB; seed $(du -sm "$work/dermconsent/seed" | cut -f1) MiB" >&2
+JAVA_HOME=$java_home JAVA_OPTS="${JAVA_OPTS:-} ${DC_OPTS:-}" prepare_dermconsent
 if [ "${AOT:-0}" = 1 ]; then
   # the cache belongs to this JVM build and this application layout ($work/dermconsent); writing it at exit takes
   # a minute or two, so the training server is not stopped by force
