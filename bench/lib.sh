@@ -35,6 +35,15 @@ stop_server() { # politely, then after 60 s by force
   pid=
 }
 
+# Copies the packaged server (server/target/dermconsent) to the directory given, without the class archive and
+# seed the build made for server/target: the archive holds the jars' paths, so it does not serve a copy.
+copy_packaged_dermconsent() {
+  [ -f server/target/dermconsent/dermconsent.jar ] || { echo "build DermConsent first: mvn -B -q -DskipTests package" >&2; exit 1; }
+  rm -rf "$1"
+  cp -r server/target/dermconsent "$1"
+  rm -rf "$1/dermconsent.jsa" "$1/seed"
+}
+
 # Copies the packaged server into $work/dermconsent and prepares the copy as the build prepares
 # server/target/dermconsent (bin/dermconsent-prepare: the class archive, which holds the jars' paths, and the
 # seed a new embedded database is copied from; about 90 s), so that the benchmark starts it as the README does,
@@ -44,10 +53,7 @@ stop_server() { # politely, then after 60 s by force
 prepare_dermconsent() {
   dc_launcher=$(cd "$work" && pwd)/dermconsent/bin/dermconsent
   [ -f "$work/dermconsent/dermconsent.jsa" ] && return 0
-  [ -f server/target/dermconsent/dermconsent.jar ] || { echo "build DermConsent first: mvn -B -q -DskipTests package" >&2; exit 1; }
-  rm -rf "$work/dermconsent"
-  cp -r server/target/dermconsent "$work/dermconsent"
-  rm -rf "$work/dermconsent/dermconsent.jsa" "$work/dermconsent/seed" # made for server/target
+  copy_packaged_dermconsent "$work/dermconsent"
   local started=$SECONDS
   "$work/dermconsent/bin/dermconsent-prepare" 2>"$work/prepare.log" \
     || { echo "bin/dermconsent-prepare failed; its output:" >&2; cat "$work/prepare.log" >&2; exit 1; }

@@ -116,8 +116,7 @@ start() {
 declare -A times rsses settled_rsses restarts
 servers=(minimal-hapi dermconsent minimal-hapi-x)
 if [ "${PLAIN:-0}" = 1 ]; then
-  cp -r "$dc_app" "$work/dermconsent-plain"
-  rm -rf "$work/dermconsent-plain/dermconsent.jsa" "$work/dermconsent-plain/seed"
+  copy_packaged_dermconsent "$work/dermconsent-plain"
   servers+=(dermconsent-plain)
 fi
 JAVA_HOME=$java_home JAVA_OPTS="${JAVA_OPTS:-} ${DC_OPTS:-}" prepare_dermconsent

@@ -18,9 +18,9 @@ import java.util.Optional;
  * what it once committed: startup (parsing FHIR core definitions, building Hibernate's metamodel)
  * allocates gigabytes of short-lived objects, so a server whose live data is a few hundred megabytes
  * stayed at 1.2-1.7 GiB resident. This sets the collector's free-heap bounds, so that a collection shrinks the heap
- * to what is live plus a margin; {@link #collect} then runs a full collection and trims the C library's
- * free native memory. It runs once startup is done and whenever the server has been idle for a while
- * ({@link IdleMemoryReturn}).
+ * to what is live plus a margin; {@link #collectIfHeapCanShrink} then runs a full collection where that can
+ * give memory back, and trims the C library's free native memory. It runs once startup is done and whenever
+ * the server has been idle for a while ({@link IdleMemoryReturn}).
  *
  * <p>Only flags the JVM lets a running program change are touched, and only when the operator has not
  * given them (command line, {@code JAVA_TOOL_OPTIONS} or a flags file): an explicit
@@ -65,14 +65,13 @@ public final class HeapReturn {
 	}
 
 	/** Collects, shrinks the heap to the bounds and trims native memory; says what it did. */
-	public String collect() {
+	String collect() {
 		long before = committedHeap();
 		long started = System.nanoTime();
 		System.gc();
-		String trimmed = NativeHeapTrim.trim();
 		return String.format("heap %d MiB committed before a collection, %d MiB after (%d MiB in use), %d ms%s",
 				before >> 20, committedHeap() >> 20, usedHeap() >> 20, (System.nanoTime() - started) / 1_000_000,
-				trimmed.isEmpty() ? "" : "; " + trimmed.replace('\n', ' '));
+				trimNativeHeap());
 	}
 
 	/**
@@ -86,10 +85,14 @@ public final class HeapReturn {
 		if (canShrink(heap)) {
 			return collect();
 		}
-		String trimmed = NativeHeapTrim.trim();
 		return String.format("heap %d MiB committed (%d MiB in use), not above its initial %d MiB: no collection%s",
-				heap.getCommitted() >> 20, heap.getUsed() >> 20, heap.getInit() >> 20,
-				trimmed.isEmpty() ? "" : "; " + trimmed.replace('\n', ' '));
+				heap.getCommitted() >> 20, heap.getUsed() >> 20, heap.getInit() >> 20, trimNativeHeap());
+	}
+
+	/** Trims the C library's free memory; what the JVM said about it, on one line after "; ", or nothing. */
+	private static String trimNativeHeap() {
+		String trimmed = NativeHeapTrim.trim();
+		return trimmed.isEmpty() ? "" : "; " + trimmed.replace('\n', ' ');
 	}
 
 	/** A heap whose initial size is not known (-1) is assumed to be able to shrink. */
