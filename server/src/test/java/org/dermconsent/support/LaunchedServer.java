@@ -83,6 +83,11 @@ public final class LaunchedServer {
 		return startup;
 	}
 
+	/** The JVM's process id (the launcher execs java). */
+	public long pid() {
+		return process.pid();
+	}
+
 	public boolean isAlive() {
 		return process.isAlive();
 	}
