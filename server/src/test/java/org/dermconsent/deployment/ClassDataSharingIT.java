@@ -1,13 +1,11 @@
 package org.dermconsent.deployment;
 
 import org.dermconsent.support.LaunchedServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,19 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ClassDataSharingIT {
 
-	private static final Duration DEADLINE = Duration.ofMinutes(10); // a loaded 2-core machine is slow
-
 	@TempDir
 	Path temp;
-
-	private LaunchedServer server;
-
-	@AfterEach
-	void stopServer() throws InterruptedException {
-		if (server != null && server.isAlive()) {
-			server.stop();
-		}
-	}
 
 	@Test
 	void theServerStartsWithItsClassesFromTheArchiveTheBuildMade() throws Exception {
@@ -43,11 +30,12 @@ class ClassDataSharingIT {
 				.isGreaterThan(Files.getLastModifiedTime(home.resolve("dermconsent.jar")));
 
 		Path classLog = temp.resolve("class-load.log");
-		server = LaunchedServer.start(home, "-Xshare:on -Xmx768m -Xlog:class+load=info:file=" + classLog,
-				LaunchedServer.freePort(), Files.createDirectories(temp.resolve("data")), temp.resolve("server.log"), DEADLINE);
-
-		assertThat(classLog).content()
-				.containsPattern("org\\.dermconsent\\.DermConsentApplication source: shared objects file")
-				.containsPattern("ca\\.uhn\\.fhir\\.rest\\.server\\.RestfulServer source: shared objects file");
+		try (LaunchedServer server = LaunchedServer.start(home, "-Xshare:on -Xmx768m -Xlog:class+load=info:file=" + classLog,
+				LaunchedServer.freePort(), Files.createDirectories(temp.resolve("data")), temp.resolve("server.log"),
+				LaunchedServer.STARTUP_DEADLINE)) {
+			assertThat(classLog).content()
+					.containsPattern("org\\.dermconsent\\.DermConsentApplication source: shared objects file")
+					.containsPattern("ca\\.uhn\\.fhir\\.rest\\.server\\.RestfulServer source: shared objects file");
+		}
 	}
 }

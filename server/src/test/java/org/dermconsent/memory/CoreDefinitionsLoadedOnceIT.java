@@ -1,7 +1,6 @@
 package org.dermconsent.memory;
 
 import org.dermconsent.support.LaunchedServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CoreDefinitionsLoadedOnceIT {
 
-	private static final Duration DEADLINE = Duration.ofMinutes(10); // a loaded 2-core machine is slow
 	private static final String R4_STRUCTURE_DEFINITION = "org.hl7.fhir.r4.model.StructureDefinition";
 	/** R4 (4.0.1) has 649 core StructureDefinitions; the server adds its own profiles and extensions. */
 	private static final long CORE_DEFINITIONS = 649;
@@ -37,44 +35,36 @@ class CoreDefinitionsLoadedOnceIT {
 	@TempDir
 	Path temp;
 
-	private LaunchedServer server;
-
-	@AfterEach
-	void stopServer() throws InterruptedException {
-		if (server != null && server.isAlive()) {
-			server.stop();
-		}
-	}
-
 	@Test
 	void theServerKeepsOneCopyOfTheR4CoreDefinitionsOnceItsWarmUpsAreDone() throws Exception {
-		server = LaunchedServer.start(LaunchedServer.packagedHome(), "-Xmx768m", LaunchedServer.freePort(),
-				Files.createDirectories(temp.resolve("data")), temp.resolve("server.log"), DEADLINE);
-		awaitNoWarmUpThread(Duration.ofMinutes(5));
-
-		long copies = liveInstances(R4_STRUCTURE_DEFINITION);
+		long copies;
+		try (LaunchedServer server = LaunchedServer.start(LaunchedServer.packagedHome(), "-Xmx768m", LaunchedServer.freePort(),
+				Files.createDirectories(temp.resolve("data")), temp.resolve("server.log"), LaunchedServer.STARTUP_DEADLINE)) {
+			awaitNoWarmUpThread(server, Duration.ofMinutes(5));
+			copies = liveInstances(server, R4_STRUCTURE_DEFINITION);
+		}
 
 		assertThat(copies).as("live %s objects: the %d core definitions and DermConsent's own, once", R4_STRUCTURE_DEFINITION, CORE_DEFINITIONS)
 				.isBetween(CORE_DEFINITIONS, CORE_DEFINITIONS + 100);
 	}
 
-	private void awaitNoWarmUpThread(Duration deadline) throws IOException, InterruptedException {
+	private static void awaitNoWarmUpThread(LaunchedServer server, Duration deadline) throws IOException, InterruptedException {
 		Instant end = Instant.now().plus(deadline);
-		while (jcmd("Thread.print").contains("warm-up\"")) {
+		while (jcmd(server, "Thread.print").contains("warm-up\"")) {
 			assertThat(Instant.now()).as("the warm-up threads end within %s", deadline).isBefore(end);
 			Thread.sleep(1000);
 		}
 	}
 
 	/** Live instances of the class, from a histogram taken after a full collection. */
-	private long liveInstances(String className) throws IOException, InterruptedException {
+	private static long liveInstances(LaunchedServer server, String className) throws IOException, InterruptedException {
 		Matcher row = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+\\d+\\s+" + Pattern.quote(className) + "(\\s|$)", Pattern.MULTILINE)
-				.matcher(jcmd("GC.class_histogram"));
+				.matcher(jcmd(server, "GC.class_histogram"));
 		assertThat(row.find()).as("a histogram row for %s", className).isTrue();
 		return Long.parseLong(row.group(1));
 	}
 
-	private String jcmd(String command) throws IOException, InterruptedException {
+	private static String jcmd(LaunchedServer server, String command) throws IOException, InterruptedException {
 		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
 		Process process = new ProcessBuilder(List.of(jcmd.toString(), Long.toString(server.pid()), command))
 				.redirectErrorStream(true).start();

@@ -5,14 +5,12 @@ import io.restassured.specification.RequestSpecification;
 import org.dermconsent.support.DermExamples;
 import org.dermconsent.support.LaunchedServer;
 import org.dermconsent.support.ReadOnlyH2;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -31,21 +29,12 @@ import static org.hamcrest.Matchers.oneOf;
  */
 class FirstStartSeedIT {
 
-	private static final Duration DEADLINE = Duration.ofMinutes(10); // a loaded 2-core machine is slow
 	private static final String IDENTIFIABILITY = "https://dermconsent.org/fhir/CodeSystem/identifiability";
 
 	@TempDir
 	Path temp;
 
-	private LaunchedServer server;
 	private int port;
-
-	@AfterEach
-	void stopServer() throws InterruptedException {
-		if (server != null && server.isAlive()) {
-			server.stop();
-		}
-	}
 
 	@Test
 	void aNewEmbeddedDatabaseStartsFromTheBuildsSeedAndServesAsIfItHadStoredThePackageItself() throws Exception {
@@ -61,31 +50,29 @@ class FirstStartSeedIT {
 		Path work = Files.createDirectories(temp.resolve("work"));
 		Path log = temp.resolve("server.log");
 		port = LaunchedServer.freePort();
-		server = LaunchedServer.start(home, "-Xmx768m", port, work, log, DEADLINE); // the embedded defaults: ./data
+		try (LaunchedServer server = LaunchedServer.start(home, "-Xmx768m", port, work, log, LaunchedServer.STARTUP_DEADLINE)) { // the embedded defaults: ./data
+			assertThat(log).content().contains("New database " + work.resolve("data/dermconsent.mv.db") + ": copied from " + seed)
+					.contains("Conformance package dermconsent.fhir#0.1.0 is stored as its last install left it")
+					.doesNotContain("installed: created=").doesNotContain(" ERROR ");
 
-		assertThat(log).content().contains("New database " + work.resolve("data/dermconsent.mv.db") + ": copied from " + seed)
-				.contains("Conformance package dermconsent.fhir#0.1.0 is stored as its last install left it")
-				.doesNotContain("installed: created=").doesNotContain(" ERROR ");
-
-		fhir().get("/StructureDefinition/derm-media").then().statusCode(200);
-		List<Path> examples = DermExamples.storable().stream()
-				// the patient and organisation first, a derived image after its source
-				.sorted(Comparator.comparing((Path file) -> !Set.of("Patient", "Organization")
-						.contains(DermExamples.resourceType(DermExamples.read(file))))
-						.thenComparing(file -> file.getFileName().toString().contains("deidentified")))
-				.toList();
-		for (Path example : examples) {
-			String json = DermExamples.read(example);
-			fhir().body(json).put("/" + DermExamples.resourceType(json) + "/" + DermExamples.id(json))
-					.then().statusCode(oneOf(200, 201));
-		}
-		fhir().body(DermExamples.read(DermExamples.ROOT.resolve("invalid/Consent-purpose-not-in-valueset.json"))).post("/Consent")
-				.then().statusCode(422);
-		fhir().get("/Consent?derm-purpose=ai-training&_summary=count").then().statusCode(200).body("total", greaterThan(0));
-		fhir().get("/ValueSet/$expand?url=" + IDENTIFIABILITY.replace("CodeSystem", "ValueSet")).then().statusCode(200)
-				.body("expansion.contains.code", hasItem("deidentified"));
-
-		server.stop();
+			fhir().get("/StructureDefinition/derm-media").then().statusCode(200);
+			List<Path> examples = DermExamples.storable().stream()
+					// the patient and organisation first, a derived image after its source
+					.sorted(Comparator.comparing((Path file) -> !Set.of("Patient", "Organization")
+							.contains(DermExamples.resourceType(DermExamples.read(file))))
+							.thenComparing(file -> file.getFileName().toString().contains("deidentified")))
+					.toList();
+			for (Path example : examples) {
+				String json = DermExamples.read(example);
+				fhir().body(json).put("/" + DermExamples.resourceType(json) + "/" + DermExamples.id(json))
+						.then().statusCode(oneOf(200, 201));
+			}
+			fhir().body(DermExamples.read(DermExamples.ROOT.resolve("invalid/Consent-purpose-not-in-valueset.json"))).post("/Consent")
+					.then().statusCode(422);
+			fhir().get("/Consent?derm-purpose=ai-training&_summary=count").then().statusCode(200).body("total", greaterThan(0));
+			fhir().get("/ValueSet/$expand?url=" + IDENTIFIABILITY.replace("CodeSystem", "ValueSet")).then().statusCode(200)
+					.body("expansion.contains.code", hasItem("deidentified"));
+		} // stopped: its database file can be read
 		assertThat(count(work.resolve("data"), "SELECT COUNT(*) FROM DC_DEID_SECRET")).as("the installation's own secret").isEqualTo(1);
 	}
 

@@ -20,7 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * For tests that need the server as a process of its own: to kill it, restart it, or start it with JVM
  * options of their own.
  */
-public final class LaunchedServer {
+public final class LaunchedServer implements AutoCloseable {
+
+	/** How long a start may take where tests run: a loaded 2-core machine is slow. */
+	public static final Duration STARTUP_DEADLINE = Duration.ofMinutes(10);
 
 	private final Process process;
 	private final Duration startup;
@@ -102,6 +105,14 @@ public final class LaunchedServer {
 		process.destroy();
 		if (!process.waitFor(60, TimeUnit.SECONDS)) {
 			kill();
+		}
+	}
+
+	/** Stops the server (SIGTERM, then SIGKILL) unless it has stopped: for try-with-resources. */
+	@Override
+	public void close() throws InterruptedException {
+		if (isAlive()) {
+			stop();
 		}
 	}
 
