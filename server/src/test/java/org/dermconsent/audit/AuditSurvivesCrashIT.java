@@ -38,7 +38,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AuditSurvivesCrashIT {
 
 	private static final int DISCLOSURES = 300;
-	private static final Duration STARTUP = Duration.ofMinutes(10); // a loaded 2-core machine takes 1-2 min
 	private static final Duration STORING = Duration.ofMinutes(5);
 	private static final String TAG = "crash";
 
@@ -104,7 +103,7 @@ class AuditSurvivesCrashIT {
 
 	/** Starts the server as it is deployed (its launcher) on the test's data; returns how long it took to answer. */
 	private Duration start(String run, String compactInterval) throws IOException, InterruptedException {
-		server = LaunchedServer.start(LaunchedServer.packagedHome(), "-Xmx768m", port, data, data.resolve(run + ".log"), STARTUP,
+		server = LaunchedServer.start(LaunchedServer.packagedHome(), "-Xmx768m", port, data, data.resolve(run + ".log"),
 				"--spring.datasource.url=jdbc:h2:file:" + data.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE",
 				"--spring.jpa.properties.hibernate.search.backend.directory.root=" + data.resolve("lucene"),
 				"--dermconsent.audit.compact-interval=" + compactInterval);

@@ -31,8 +31,7 @@ class ClassDataSharingIT {
 
 		Path classLog = temp.resolve("class-load.log");
 		try (LaunchedServer server = LaunchedServer.start(home, "-Xshare:on -Xmx768m -Xlog:class+load=info:file=" + classLog,
-				LaunchedServer.freePort(), Files.createDirectories(temp.resolve("data")), temp.resolve("server.log"),
-				LaunchedServer.STARTUP_DEADLINE)) {
+				LaunchedServer.freePort(), Files.createDirectories(temp.resolve("data")), temp.resolve("server.log"))) {
 			assertThat(classLog).content()
 					.containsPattern("org\\.dermconsent\\.DermConsentApplication source: shared objects file")
 					.containsPattern("ca\\.uhn\\.fhir\\.rest\\.server\\.RestfulServer source: shared objects file");

@@ -39,7 +39,7 @@ class CoreDefinitionsLoadedOnceIT {
 	void theServerKeepsOneCopyOfTheR4CoreDefinitionsOnceItsWarmUpsAreDone() throws Exception {
 		long copies;
 		try (LaunchedServer server = LaunchedServer.start(LaunchedServer.packagedHome(), "-Xmx768m", LaunchedServer.freePort(),
-				Files.createDirectories(temp.resolve("data")), temp.resolve("server.log"), LaunchedServer.STARTUP_DEADLINE)) {
+				Files.createDirectories(temp.resolve("data")), temp.resolve("server.log"))) {
 			awaitNoWarmUpThread(server, Duration.ofMinutes(5));
 			copies = liveInstances(server, R4_STRUCTURE_DEFINITION);
 		}

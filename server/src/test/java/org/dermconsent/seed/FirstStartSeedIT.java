@@ -50,7 +50,7 @@ class FirstStartSeedIT {
 		Path work = Files.createDirectories(temp.resolve("work"));
 		Path log = temp.resolve("server.log");
 		port = LaunchedServer.freePort();
-		try (LaunchedServer server = LaunchedServer.start(home, "-Xmx768m", port, work, log, LaunchedServer.STARTUP_DEADLINE)) { // the embedded defaults: ./data
+		try (LaunchedServer server = LaunchedServer.start(home, "-Xmx768m", port, work, log)) { // the embedded defaults: ./data
 			assertThat(log).content().contains("New database " + work.resolve("data/dermconsent.mv.db") + ": copied from " + seed)
 					.contains("Conformance package dermconsent.fhir#0.1.0 is stored as its last install left it")
 					.doesNotContain("installed: created=").doesNotContain(" ERROR ");

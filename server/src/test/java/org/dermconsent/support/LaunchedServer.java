@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class LaunchedServer implements AutoCloseable {
 
 	/** How long a start may take where tests run: a loaded 2-core machine is slow. */
-	public static final Duration STARTUP_DEADLINE = Duration.ofMinutes(10);
+	private static final Duration STARTUP_DEADLINE = Duration.ofMinutes(10);
 
 	private final Process process;
 	private final Duration startup;
@@ -41,10 +41,10 @@ public final class LaunchedServer implements AutoCloseable {
 	/**
 	 * Starts the server of {@code home} on {@code port} in {@code directory}, its output in {@code log}, and
 	 * returns once {@code GET /fhir/metadata} answers 200; fails (and kills it) if it exits or does not answer
-	 * within {@code deadline}.
+	 * within {@link #STARTUP_DEADLINE}.
 	 */
 	public static LaunchedServer start(Path home, String javaOptions, int port, Path directory, Path log,
-			Duration deadline, String... arguments) throws IOException, InterruptedException {
+			String... arguments) throws IOException, InterruptedException {
 		Path launcher = home.resolve("bin/dermconsent");
 		assertThat(launcher).isExecutable();
 		List<String> command = new ArrayList<>(List.of(launcher.toString(), "--server.port=" + port));
@@ -58,14 +58,14 @@ public final class LaunchedServer implements AutoCloseable {
 		Process process = builder.start();
 		boolean answered = false;
 		try {
-			for (Instant end = started.plus(deadline); Instant.now().isBefore(end); Thread.sleep(500)) {
+			for (Instant end = started.plus(STARTUP_DEADLINE); Instant.now().isBefore(end); Thread.sleep(500)) {
 				assertThat(process.isAlive()).as("server alive; its log: %s", log).isTrue();
 				if (answersMetadata(port)) {
 					answered = true;
 					return new LaunchedServer(process, Duration.between(started, Instant.now()));
 				}
 			}
-			throw new AssertionError("The server did not start within " + deadline + "; log: " + Files.readString(log));
+			throw new AssertionError("The server did not start within " + STARTUP_DEADLINE + "; log: " + Files.readString(log));
 		} finally {
 			if (!answered) {
 				process.destroyForcibly().waitFor();
