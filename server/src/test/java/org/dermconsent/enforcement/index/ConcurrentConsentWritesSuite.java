@@ -22,10 +22,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -49,7 +51,10 @@ abstract class ConcurrentConsentWritesSuite extends FhirApi {
 	private static final Instant FIRST_CONSENT = Instant.parse("2025-03-01T08:00:00Z");
 
 	/** How long a consent write of a round waits, with its consent stored, for the other one to be stored too. */
-	private static final long OVERLAP_WAIT_SECONDS = 3;
+	private static final long OVERLAP_WAIT_MILLIS = 3_000;
+	private static final long OVERLAP_POLL_MILLIS = 25;
+	/** Polls in a row that must find the other write waiting for the patient's lock (100 ms). */
+	private static final int LOCK_WAIT_SIGHTINGS = 4;
 
 	@Autowired
 	IInterceptorService interceptors;
@@ -57,6 +62,7 @@ abstract class ConcurrentConsentWritesSuite extends FhirApi {
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 	private ExecutorService clients;
 	private volatile CountDownLatch bothStored = new CountDownLatch(0);
+	private volatile Set<Thread> writersOfRound = ConcurrentHashMap.newKeySet();
 
 	@BeforeEach
 	void startClients() {
@@ -77,17 +83,46 @@ abstract class ConcurrentConsentWritesSuite extends FhirApi {
 	 * Makes the two writes of a round overlap, as they do now and then under load, instead of by
 	 * chance: each, once its consent is stored and before it commits, waits (a few seconds at most)
 	 * until the other one has stored its consent too. Writes that take turns do not overlap: the first
-	 * waits in vain and commits, then the second goes ahead. Only consents of the running test wait.
+	 * waits in vain and commits, then the second goes ahead. The first stops waiting as soon as the
+	 * other has been waiting for the patient's write lock for a while: that is the taking of turns the
+	 * lock exists for, and without the lock the other would have been stored within the wait. Only
+	 * consents of the running test wait.
 	 */
 	@Interceptor
 	public class OverlappingConsentWrites {
+		@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = -1000)
+		public void noteTheWriter(IBaseResource resource) {
+			if (isThisTestsConsent(resource)) {
+				writersOfRound.add(Thread.currentThread());
+			}
+		}
+
 		@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
 		public void waitForTheOther(IBaseResource resource) throws InterruptedException {
-			if (resource instanceof Consent consent && consent.getMeta().getTag("urn:dermconsent:test", testTag) != null) {
-				CountDownLatch round = bothStored;
-				round.countDown();
-				round.await(OVERLAP_WAIT_SECONDS, TimeUnit.SECONDS);
+			if (!isThisTestsConsent(resource)) {
+				return;
 			}
+			CountDownLatch round = bothStored;
+			Set<Thread> writers = writersOfRound;
+			round.countDown();
+			long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OVERLAP_WAIT_MILLIS);
+			int sightings = 0;
+			while (!round.await(OVERLAP_POLL_MILLIS, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+				sightings = anotherWaitsForThePatientLock(writers) ? sightings + 1 : 0;
+				if (sightings == LOCK_WAIT_SIGHTINGS) {
+					return;
+				}
+			}
+		}
+
+		private boolean isThisTestsConsent(IBaseResource resource) {
+			return resource instanceof Consent consent && consent.getMeta().getTag("urn:dermconsent:test", testTag) != null;
+		}
+
+		private boolean anotherWaitsForThePatientLock(Set<Thread> writers) {
+			return writers.stream().filter(writer -> writer != Thread.currentThread())
+					.anyMatch(writer -> Arrays.stream(writer.getStackTrace()).anyMatch(frame ->
+							frame.getClassName().equals(PatientWriteLock.class.getName()) && frame.getMethodName().equals("lock")));
 		}
 	}
 
@@ -123,6 +158,7 @@ abstract class ConcurrentConsentWritesSuite extends FhirApi {
 			String newerConsent = consent(patient, older.plus(Duration.ofMinutes(1)), newerGrants, null);
 			// the older one goes first to this node, the newer one to the other node
 			bothStored = new CountDownLatch(2);
+			writersOfRound = ConcurrentHashMap.newKeySet();
 			List<Integer> statuses = postAtOnce(List.of(
 					new Post(baseUrl(), olderConsent), new Post(otherNodeBaseUrl(), newerConsent)));
 			if (!statuses.equals(List.of(201, 201))) {
