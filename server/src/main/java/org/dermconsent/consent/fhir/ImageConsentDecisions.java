@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Answers "may this image be used for this request?" from what is stored: the Media, its source if
@@ -46,7 +47,15 @@ public class ImageConsentDecisions {
 
 	/** For deciding many images at once: each patient's consents are read only once. */
 	public Batch batch() {
-		return new Batch();
+		return new Batch((patient, stored) -> stored);
+	}
+
+	/**
+	 * A {@link #batch()} that decides with {@code asWritten.apply(patient, stored)} instead of each
+	 * patient's stored consents: for consents a caller knows to be written but not yet searchable.
+	 */
+	public Batch batch(BiFunction<String, List<Consent>, List<Consent>> asWritten) {
+		return new Batch(asWritten);
 	}
 
 	public ConsentSummary summary(String patientReference, Instant at) {
@@ -57,8 +66,11 @@ public class ImageConsentDecisions {
 		private final Map<String, List<ImageConsent>> consentsByPatient = new HashMap<>();
 		/** Each consent read, by reference ("Consent/7"), to its versioned reference ("Consent/7/_history/2"). */
 		private final Map<String, String> versionOf = new HashMap<>();
+		private final BiFunction<String, List<Consent>, List<Consent>> asWritten;
 
-		private Batch() {}
+		private Batch(BiFunction<String, List<Consent>, List<Consent>> asWritten) {
+			this.asWritten = asWritten;
+		}
 
 		public Decision decide(Media image, AccessRequest request) {
 			return decider.decide(FhirImageFacts.of(image), consentsGoverning(image), request);
@@ -90,7 +102,7 @@ public class ImageConsentDecisions {
 				IdType id = consent.getIdElement();
 				versionOf.put("Consent/" + id.getIdPart(), "Consent/" + id.getIdPart() + "/_history/" + id.getVersionIdPart());
 			}
-			return consents.asJudged(patient, stored);
+			return consents.asJudged(patient, asWritten.apply(patient, stored));
 		}
 
 		/** A derivative whose source is gone answers to its own subject's consent. */

@@ -41,6 +41,7 @@ public class GrantIndex {
 	private final IFhirResourceDao<Media> media;
 	private final ImageConsentDecisions decisions;
 	private final NewImageDecisions newImageDecisions;
+	private final ConsentWritesOfTransaction consentWrites = new ConsentWritesOfTransaction();
 	private final GrantRefreshSchedule schedule;
 	private final PatientWriteLock patientLock;
 	private final List<GrantLossListener> lossListeners;
@@ -49,7 +50,7 @@ public class GrantIndex {
 			PatientWriteLock patientLock, List<GrantLossListener> lossListeners) {
 		this.media = daoRegistry.getResourceDao(Media.class);
 		this.decisions = decisions;
-		this.newImageDecisions = new NewImageDecisions(decisions);
+		this.newImageDecisions = new NewImageDecisions(decisions, consentWrites);
 		this.schedule = schedule;
 		this.patientLock = patientLock;
 		this.lossListeners = List.copyOf(lossListeners);
@@ -95,6 +96,11 @@ public class GrantIndex {
 			FhirImageFacts.patient(image).ifPresent(patient -> schedule.setNoLaterThan(patient, next.get()));
 		}
 		return GrantLabels.stampedAt(grants, now);
+	}
+
+	/** Where writes note the consents they are writing, for the new images of their transaction. */
+	ConsentWritesOfTransaction consentWrites() {
+		return consentWrites;
 	}
 
 	/**

@@ -59,6 +59,7 @@ public class GrantIndexMaintainer {
 	public void lockBeforeCreate(IBaseResource resource, RequestDetails request) {
 		if (!GrantLabelWrites.isGrantLabelWrite(request)) {
 			patientLock.lock(patientsDecidedBy(resource));
+			consentPatient(resource).ifPresent(patient -> index.consentWrites().created(patient, (Consent) resource));
 		}
 	}
 
@@ -72,6 +73,8 @@ public class GrantIndexMaintainer {
 				patients.add("Patient/" + after.getIdElement().getIdPart()); // relabelled below: see #updated
 			}
 			patientLock.lock(patients);
+			consentPatient(previous).ifPresent(patient -> index.consentWrites().removed(patient, idPart(previous)));
+			consentPatient(resource).ifPresent(patient -> index.consentWrites().updated(patient, (Consent) resource));
 		}
 	}
 
@@ -79,6 +82,7 @@ public class GrantIndexMaintainer {
 	public void lockBeforeDelete(IBaseResource resource, RequestDetails request) {
 		if (!GrantLabelWrites.isGrantLabelWrite(request)) {
 			patientLock.lock(patientsDecidedBy(resource));
+			consentPatient(resource).ifPresent(patient -> index.consentWrites().removed(patient, idPart(resource)));
 		}
 	}
 
@@ -140,6 +144,10 @@ public class GrantIndexMaintainer {
 	private static List<String> patientsDecidedBy(IBaseResource resource) {
 		Optional<String> patient = resource instanceof Media image ? FhirImageFacts.patient(image) : consentPatient(resource);
 		return patient.map(List::of).orElse(List.of());
+	}
+
+	private static String idPart(IBaseResource resource) {
+		return resource.getIdElement().getIdPart();
 	}
 
 	private static Optional<String> consentPatient(IBaseResource resource) {
