@@ -42,6 +42,12 @@ abstract class ResearchExportSuite extends FhirApi {
 	@Autowired
 	IJobMaintenanceService jobMaintenance;
 
+	/**
+	 * Every exported image's bytes are checked against the bytes stored for it; every 40th also against
+	 * a care read of its Binary (the other 975 reads took about 9 s and checked storage, not the export).
+	 */
+	private static final int CARE_READ_EVERY = 40;
+
 	private final ObjectMapper json = new ObjectMapper();
 	private final byte[] jpeg = TestImages.jpeg(4, 4);
 	private int imageCount;
@@ -83,9 +89,12 @@ abstract class ResearchExportSuite extends FhirApi {
 			assertThat(exportedImages.add(id)).as("Media/" + id + " once").isTrue();
 			assertThat(permitted).as("only permitted images").containsKey(id);
 			byte[] inline = Base64.getDecoder().decode(media.at("/content/data").asText());
-			byte[] careRead = raw().accept("image/jpeg").get("/Binary/" + binaryOf.get(id)).then().statusCode(200)
-					.extract().asByteArray();
-			assertThat(inline).as("bytes of Media/" + id).isEqualTo(careRead).isEqualTo(permitted.get(id));
+			assertThat(inline).as("bytes of Media/" + id).isEqualTo(permitted.get(id));
+			if (exportedImages.size() % CARE_READ_EVERY == 1) {
+				byte[] careRead = raw().accept("image/jpeg").get("/Binary/" + binaryOf.get(id)).then().statusCode(200)
+						.extract().asByteArray();
+				assertThat(inline).as("bytes of Media/" + id + " against its Binary read for care").isEqualTo(careRead);
+			}
 			assertThat(media.at("/content/url").asText()).isEqualTo("Binary/" + binaryOf.get(id));
 			assertThat(media.at("/subject/reference").isMissingNode()).as("no patient reference").isTrue();
 			assertThat(media.at("/subject/identifier/system").asText()).isEqualTo(PSEUDONYM);
