@@ -1,12 +1,12 @@
 """Bundle ingest benchmark (driven by bench/bundle-ingest.sh): how long an EHR's transaction takes that brings
 patients' derm image consents together with their images, against the same writes in two transactions
-(consents first, then images). Each round stores 10 new patients with 11 Binaries each, then either one
-transaction of 10 Consents and 110 Media or two (10 Consents; 110 Media). Prints each round and the medians
+(consents first, then images). Each round stores PATIENTS (10) new patients with 11 Binaries each, then
+either one transaction of their Consents and Media (10 and 110) or two (Consents; Media). Prints each round and the medians
 of the rounds after the first WARMUP (JIT warm-up)."""
-import base64, json, statistics, sys, time, urllib.request, uuid
+import base64, json, os, statistics, sys, time, urllib.request, uuid
 
 BASE, ROUNDS, WARMUP = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-PATIENTS, IMAGES = 10, 11
+PATIENTS, IMAGES = int(os.environ.get("PATIENTS", "10")), 11
 IDENTIFIABILITY = "https://dermconsent.org/fhir/CodeSystem/identifiability"
 IMAGE_USE = "https://dermconsent.org/fhir/CodeSystem/image-use"
 JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")

@@ -2,7 +2,7 @@
 # Prints how long a transaction that brings patients' consents together with their images takes, against the
 # same writes in two transactions (bench/bundle-ingest-bench.py says what each round stores), on a fresh
 # embedded database, the server started as the README starts it (server/target/dermconsent/bin/dermconsent).
-# Usage: ROUNDS=8 WARMUP=2 PORT=18090 bench/bundle-ingest.sh   (build first: mvn -B -q -DskipTests package)
+# Usage: ROUNDS=8 WARMUP=2 PATIENTS=10 PORT=18090 bench/bundle-ingest.sh   (build first: mvn -B -q -DskipTests package)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 launcher=server/target/dermconsent/bin/dermconsent
