@@ -1,7 +1,7 @@
 package org.dermconsent.research;
 
-import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import org.dermconsent.support.BulkExportRun;
 import org.dermconsent.support.DermJson;
 import org.dermconsent.support.FhirApi;
 import org.dermconsent.support.H2ServerTest;
@@ -34,21 +34,9 @@ class ExportOnTheServersScheduleTest extends FhirApi {
 		String status = aiTraining().header("Prefer", "respond-async").queryParam("_type", "Media")
 				.queryParam("_typeFilter", "Media?_tag=" + tagQuery())
 				.get("/$export").then().statusCode(202).extract().header("Content-Location");
-		Response complete = null;
-		while (complete == null && Duration.between(kickoff, Instant.now()).compareTo(WITHIN) < 0) {
-			Response poll = aiTraining().accept("application/json").get(status);
-			assertThat(poll.statusCode()).as("export status").isIn(200, 202);
-			if (poll.statusCode() == 200) {
-				complete = poll;
-			} else {
-				Thread.sleep(500);
-			}
-		}
-		Duration took = Duration.between(kickoff, Instant.now());
-		System.out.println("export of one image on the server's own schedule: " + took.toMillis() + " ms");
-		assertThat(complete).as("the export's manifest within " + WITHIN).isNotNull();
+		List<String> files = BulkExportRun.outputUrlsOnTheServersSchedule(this::aiTraining, status, WITHIN);
+		System.out.println("export of one image on the server's own schedule: " + Duration.between(kickoff, Instant.now()).toMillis() + " ms");
 
-		List<String> files = complete.jsonPath().getList("output.url", String.class);
 		assertThat(files).hasSize(1);
 		String ndjson = aiTraining().accept("application/fhir+ndjson").get(files.get(0)).then().statusCode(200).extract().asString();
 		assertThat(ndjson.lines().filter(line -> !line.isBlank()).toList()).hasSize(1).allMatch(line -> line.contains("\"id\":\"" + image + "\""));
