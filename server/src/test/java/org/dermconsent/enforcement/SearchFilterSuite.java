@@ -279,6 +279,30 @@ abstract class SearchFilterSuite extends FhirApi {
 		aiTraining().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(0));
 	}
 
+	/**
+	 * HAPI deletes before it creates: the images of a bundle that also deletes their patient's only
+	 * permitting consent are labelled without it, and one read of them for training is refused too.
+	 */
+	@Test
+	void aConsentDeletedInTheTransactionThatWritesImagesPermitsNoneOfThem() {
+		String patient = patient();
+		String consentId = create("Consent", DermJson.consent(testTag, patient, "active",
+				List.of(DermJson.permit("ai-training", "deidentified", null, null))));
+		String tag = testTag + "-deleted";
+		String bundle = DermJson.transaction(
+				DermJson.entry("POST", "Media", DermJson.media(tag, patient, "deidentified", null, "")),
+				"{\"request\":{\"method\":\"DELETE\",\"url\":\"Consent/" + consentId + "\"}}",
+				DermJson.entry("POST", "Media", DermJson.media(tag, patient, "deidentified", null, "")));
+		List<String> locations = fhir().body(bundle).post("/").then().statusCode(200).extract()
+				.jsonPath().getList("entry.response.location", String.class);
+
+		fhir().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(2));
+		aiTraining().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(0));
+		String image = locations.stream().filter(location -> location.startsWith("Media/")).findFirst().orElseThrow()
+				.split("/_history")[0];
+		aiTraining().get("/" + image).then().statusCode(403);
+	}
+
 	@Test
 	void aDeniedClinicalCareIsFilteredToo() {
 		create("Consent", DermJson.consent(testTag, refusing, "active", List.of(DermJson.deny("clinical-care"))));
