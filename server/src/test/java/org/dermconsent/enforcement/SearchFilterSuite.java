@@ -280,6 +280,31 @@ abstract class SearchFilterSuite extends FhirApi {
 	}
 
 	/**
+	 * A derivative answers to its source's patient wherever it is filed: filed under another patient
+	 * (who consents to nothing), it is permitted while the source's patient consents, and a withdrawal
+	 * by the source's patient reaches it at once, by search and by read.
+	 */
+	@Test
+	void aDerivativeFiledUnderAnotherPatientFollowsItsSourcePatientsWithdrawal() {
+		String patient = patient();
+		String other = patient();
+		String consent = DermJson.consent(testTag, patient, "active", List.of(DermJson.permit("ai-training", "deidentified", null, null)));
+		String consentId = create("Consent", consent);
+		String tag = testTag + "-derivative";
+		String photo = create("Media", DermJson.media(tag, patient, "identifiable", null, ""));
+		String derivative = create("Media", DermJson.media(tag, other, "deidentified", null, DermJson.derivedFrom("Media/" + photo)));
+		aiTraining().get("/Media?_tag=urn:dermconsent:test|" + tag).then().statusCode(200)
+				.body("entry.resource.id", equalTo(List.of(derivative)));
+
+		fhir().body(consent.replace("\"active\"", "\"inactive\"")
+						.replaceFirst("\\{", "{\"id\":\"" + consentId + "\","))
+				.put("/Consent/" + consentId).then().statusCode(200);
+
+		aiTraining().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(0));
+		aiTraining().get("/Media/" + derivative).then().statusCode(403);
+	}
+
+	/**
 	 * HAPI deletes before it creates: the images of a bundle that also deletes their patient's only
 	 * permitting consent are labelled without it, and one read of them for training is refused too.
 	 */

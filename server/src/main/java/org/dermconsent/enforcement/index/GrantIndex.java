@@ -7,7 +7,6 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.storage.IResourcePersistentId;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.ReferenceOrListParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import org.dermconsent.consent.GrantLabels;
 import org.dermconsent.consent.ImageGrants;
@@ -19,6 +18,7 @@ import org.hl7.fhir.r4.model.Meta;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +35,6 @@ import java.util.TreeSet;
  * changed them.
  */
 public class GrantIndex {
-
-	private static final int REFERENCES_PER_QUERY = 500;
 
 	private final IFhirResourceDao<Media> media;
 	private final ImageConsentDecisions decisions;
@@ -61,24 +59,7 @@ public class GrantIndex {
 	 * derivatives of them filed elsewhere. Returns how many images changed.
 	 */
 	public int refresh(String patientReference) {
-		// a concurrent write for the patient commits first, and what it committed is read below
-		patientLock.lock(List.of(patientReference));
-		Instant now = Instant.now();
-		ImageConsentDecisions.Batch batch = decisions.batch();
-		Instant nextChange = null;
-		int changed = 0;
-		for (Media image : imagesGovernedBy(patientReference)) {
-			ImageGrants grants = batch.grants(image);
-			if (relabel(image, GrantLabels.stampedAt(grants, now))) {
-				changed++;
-			}
-			Optional<Instant> next = GrantLabels.nextChangeAfter(grants, now);
-			if (next.isPresent() && (nextChange == null || next.get().isBefore(nextChange))) {
-				nextChange = next.get();
-			}
-		}
-		schedule.set(patientReference, nextChange);
-		return changed;
+		return relabelling(List.of(patientReference), List.of()).apply();
 	}
 
 	/**
@@ -108,31 +89,95 @@ public class GrantIndex {
 	 * changed. Returns whether its labels changed.
 	 */
 	public boolean refreshImage(String mediaReference) {
-		Instant now = Instant.now();
-		Media image = media.read(new IdType(mediaReference), new SystemRequestDetails());
-		// normally held since the image's write began (see GrantIndexMaintainer)
-		patientLock.lock(FhirImageFacts.patient(image).map(List::of).orElse(List.of()));
-		ImageGrants grants = decisions.batch().grants(image);
-		boolean changed = relabel(image, GrantLabels.stampedAt(grants, now));
-		Optional<Instant> next = GrantLabels.nextChangeAfter(grants, now);
-		if (next.isPresent()) {
-			FhirImageFacts.patient(image).ifPresent(patient -> schedule.setNoLaterThan(patient, next.get()));
+		return relabelling(List.of(), List.of(mediaReference)).apply() > 0;
+	}
+
+	/**
+	 * Reads what the labels of the patients' images (as {@link #refresh}) and of the single images (as
+	 * {@link #refreshImage}) depend on, and works out what to rewrite; nothing is written until
+	 * {@link Relabelling#apply}. Reading everything first lets a transaction's commit read without
+	 * flushing its session between reads (see {@link ReadsAfterFlush}).
+	 */
+	Relabelling relabelling(Collection<String> patients, Collection<String> images) {
+		// a concurrent write for these patients commits first, and what it committed is read below
+		patientLock.lock(patients);
+		Relabelling relabelling = new Relabelling(Instant.now());
+		for (String patient : patients) {
+			relabelling.patient(patient, imagesGovernedBy(patient));
 		}
-		return changed;
+		for (String reference : images) {
+			Media image = media.read(new IdType(reference), new SystemRequestDetails());
+			// normally held since the image's write began (see GrantIndexMaintainer)
+			patientLock.lock(FhirImageFacts.patient(image).map(List::of).orElse(List.of()));
+			relabelling.image(image);
+		}
+		return relabelling;
+	}
+
+	/** The label rewrites and schedule changes that one {@link #relabelling} found, in the order found. */
+	final class Relabelling {
+		private final Instant now;
+		private final ImageConsentDecisions.Batch batch = decisions.batch();
+		/** Each image once, however many of the patients govern it. */
+		private final Map<String, ImageGrants> grantsByImage = new LinkedHashMap<>();
+		private final List<Media> imagesInOrder = new ArrayList<>();
+		/** A patient's next change, or null: replaces what the schedule has for the patient. */
+		private final Map<String, Instant> nextChangeOfPatient = new LinkedHashMap<>();
+		/** A single image's next change: brings its patient's forward. */
+		private final List<Map.Entry<String, Instant>> nextChangeNoLaterThan = new ArrayList<>();
+
+		private Relabelling(Instant now) {
+			this.now = now;
+		}
+
+		private void patient(String patient, List<Media> governed) {
+			Instant nextChange = null;
+			for (Media image : governed) {
+				Optional<Instant> next = GrantLabels.nextChangeAfter(grants(image), now);
+				if (next.isPresent() && (nextChange == null || next.get().isBefore(nextChange))) {
+					nextChange = next.get();
+				}
+			}
+			nextChangeOfPatient.put(patient, nextChange);
+		}
+
+		private void image(Media image) {
+			Optional<Instant> next = GrantLabels.nextChangeAfter(grants(image), now);
+			Optional<String> patient = FhirImageFacts.patient(image);
+			if (next.isPresent() && patient.isPresent()) {
+				nextChangeNoLaterThan.add(Map.entry(patient.get(), next.get()));
+			}
+		}
+
+		private ImageGrants grants(Media image) {
+			return grantsByImage.computeIfAbsent(idOf(image), id -> {
+				imagesInOrder.add(image);
+				return batch.grants(image);
+			});
+		}
+
+		/** Writes the labels that differ and the schedule; returns how many images changed. */
+		int apply() {
+			int changed = 0;
+			for (Media image : imagesInOrder) {
+				if (relabel(image, GrantLabels.stampedAt(grantsByImage.get(idOf(image)), now))) {
+					changed++;
+				}
+			}
+			nextChangeOfPatient.forEach(schedule::set);
+			nextChangeNoLaterThan.forEach(next -> schedule.setNoLaterThan(next.getKey(), next.getValue()));
+			return changed;
+		}
 	}
 
 	private List<Media> imagesGovernedBy(String patientReference) {
 		Map<String, Media> images = new LinkedHashMap<>();
 		search(SearchParameterMap.newSynchronous().add(Media.SP_SUBJECT, new ReferenceParam(patientReference)))
 				.forEach(image -> images.put(idOf(image), image));
-		List<String> sources = new ArrayList<>(images.keySet());
-		for (int from = 0; from < sources.size(); from += REFERENCES_PER_QUERY) {
-			ReferenceOrListParam anyOf = new ReferenceOrListParam();
-			sources.subList(from, Math.min(sources.size(), from + REFERENCES_PER_QUERY))
-					.forEach(source -> anyOf.addOr(new ReferenceParam(source)));
-			search(SearchParameterMap.newSynchronous().add("derived-from", anyOf))
-					.forEach(derivative -> images.putIfAbsent(idOf(derivative), derivative));
-		}
+		// chained, not a list of the images found above: HAPI resolves a list of ids with one OR per id,
+		// which H2 answers by reading every resource of the database
+		search(SearchParameterMap.newSynchronous().add("derived-from", new ReferenceParam("Media", Media.SP_SUBJECT, patientReference)))
+				.forEach(derivative -> images.putIfAbsent(idOf(derivative), derivative));
 		return List.copyOf(images.values());
 	}
 

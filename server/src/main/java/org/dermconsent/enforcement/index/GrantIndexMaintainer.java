@@ -14,7 +14,6 @@ import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Patient;
 import org.dermconsent.consent.fhir.FhirConsentMapper;
-import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -45,12 +44,12 @@ public class GrantIndexMaintainer {
 	private static final Object PENDING_KEY = new Object();
 
 	private final GrantIndex index;
-	private final EntityManagerFactory entityManagerFactory;
+	private final ReadsAfterFlush reads;
 	private final PatientWriteLock patientLock;
 
 	public GrantIndexMaintainer(GrantIndex index, EntityManagerFactory entityManagerFactory, PatientWriteLock patientLock) {
 		this.index = index;
-		this.entityManagerFactory = entityManagerFactory;
+		this.reads = new ReadsAfterFlush(entityManagerFactory);
 		this.patientLock = patientLock;
 	}
 
@@ -201,14 +200,14 @@ public class GrantIndexMaintainer {
 			Set<String> toLock = new LinkedHashSet<>(patients);
 			images.values().forEach(patient -> patient.ifPresent(toLock::add));
 			patientLock.lock(toLock);
-			patients.forEach(index::refresh);
-			images.forEach((image, patient) -> {
-				if (patient.isEmpty() || !patients.contains(patient.get())) {
-					index.refreshImage(image);
-				}
-			});
+			List<String> singleImages = images.entrySet().stream()
+					.filter(image -> image.getValue().isEmpty() || !patients.contains(image.getValue().get()))
+					.map(Map.Entry::getKey)
+					.toList();
+			List<String> wholePatients = List.copyOf(patients);
 			patients.clear();
 			images.clear();
+			reads.read(() -> index.relabelling(wholePatients, singleImages)).apply();
 		}
 	}
 
@@ -222,8 +221,6 @@ public class GrantIndexMaintainer {
 		@Override
 		public void beforeCommit(boolean readOnly) {
 			TransactionSynchronizationManager.unbindResourceIfPossible(PENDING_KEY);
-			// the searches below must see this transaction's own writes
-			EntityManagerFactoryUtils.getTransactionalEntityManager(entityManagerFactory).flush();
 			pending.apply();
 		}
 
