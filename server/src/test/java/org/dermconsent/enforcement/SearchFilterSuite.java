@@ -11,6 +11,9 @@ import org.dermconsent.support.FhirApi;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import javax.sql.DataSource;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +35,9 @@ abstract class SearchFilterSuite extends FhirApi {
 
 	@Autowired
 	GrantRefresher refresher;
+
+	@Autowired
+	DataSource dataSource;
 
 	private String allowing;
 	private String refusing;
@@ -277,6 +283,29 @@ abstract class SearchFilterSuite extends FhirApi {
 
 		fhir().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(2));
 		aiTraining().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(0));
+	}
+
+	/**
+	 * A consent whose labels no image of the database has yet (a period ending at an instant of its own)
+	 * relabels all of the patient's images in one commit: the first image's write makes the new label,
+	 * and the others find it (HAPI would otherwise store the same label once per image).
+	 */
+	@Test
+	void aConsentWithLabelsNeverWrittenBeforeRelabelsAllThePatientsImagesWithOneOfEach() {
+		String patient = patient();
+		String tag = testTag + "-new-label";
+		for (int i = 0; i < 3; i++) {
+			create("Media", DermJson.media(tag, patient, "deidentified", null, ""));
+		}
+		// inclusive at its precision (seconds), so the label holds until a second later
+		String periodEnd = Instant.parse("2090-01-01T00:00:00Z")
+				.plusSeconds(java.util.concurrent.ThreadLocalRandom.current().nextLong(300_000_000L)).toString();
+		create("Consent", DermJson.consent(testTag, patient, "active",
+				List.of(DermJson.permit("ai-training", "deidentified", null, periodEnd))));
+
+		aiTraining().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(3));
+		assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM HFJ_TAG_DEF WHERE TAG_SYSTEM = ? AND TAG_CODE = ?",
+				Long.class, GrantLabels.SYSTEM, "valid-until=" + Instant.parse(periodEnd).plusSeconds(1))).isEqualTo(1L);
 	}
 
 	/**

@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.Meta;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +97,7 @@ public class GrantIndex {
 	 * Reads what the labels of the patients' images (as {@link #refresh}) and of the single images (as
 	 * {@link #refreshImage}) depend on, and works out what to rewrite; nothing is written until
 	 * {@link Relabelling#apply}. Reading everything first lets a transaction's commit read without
-	 * flushing its session between reads (see {@link ReadsAfterFlush}).
+	 * flushing its session between reads (see {@link CommitWithoutAutoFlush}).
 	 */
 	Relabelling relabelling(Collection<String> patients, Collection<String> images) {
 		// a concurrent write for these patients commits first, and what it committed is read below
@@ -158,10 +159,24 @@ public class GrantIndex {
 
 		/** Writes the labels that differ and the schedule; returns how many images changed. */
 		int apply() {
+			return apply(() -> { });
+		}
+
+		/**
+		 * As {@link #apply()}, for a session that does not flush before its queries: {@code flush} is called
+		 * after the first write of each label code, since HAPI looks up (and on first use creates) a
+		 * code's tag definition by a query that must see one created earlier in the transaction.
+		 */
+		int apply(Runnable flush) {
 			int changed = 0;
+			Set<String> codesWritten = new HashSet<>();
 			for (Media image : imagesInOrder) {
-				if (relabel(image, GrantLabels.stampedAt(grantsByImage.get(idOf(image)), now))) {
+				Set<String> wanted = GrantLabels.stampedAt(grantsByImage.get(idOf(image)), now);
+				if (relabel(image, wanted)) {
 					changed++;
+					if (codesWritten.addAll(wanted)) {
+						flush.run();
+					}
 				}
 			}
 			nextChangeOfPatient.forEach(schedule::set);

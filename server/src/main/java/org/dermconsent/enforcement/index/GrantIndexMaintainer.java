@@ -44,12 +44,12 @@ public class GrantIndexMaintainer {
 	private static final Object PENDING_KEY = new Object();
 
 	private final GrantIndex index;
-	private final ReadsAfterFlush reads;
+	private final CommitWithoutAutoFlush withoutAutoFlush;
 	private final PatientWriteLock patientLock;
 
 	public GrantIndexMaintainer(GrantIndex index, EntityManagerFactory entityManagerFactory, PatientWriteLock patientLock) {
 		this.index = index;
-		this.reads = new ReadsAfterFlush(entityManagerFactory);
+		this.withoutAutoFlush = new CommitWithoutAutoFlush(entityManagerFactory);
 		this.patientLock = patientLock;
 	}
 
@@ -207,7 +207,7 @@ public class GrantIndexMaintainer {
 			List<String> wholePatients = List.copyOf(patients);
 			patients.clear();
 			images.clear();
-			reads.read(() -> index.relabelling(wholePatients, singleImages)).apply();
+			withoutAutoFlush.run(flush -> index.relabelling(wholePatients, singleImages).apply(flush));
 		}
 	}
 
