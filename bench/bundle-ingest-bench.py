@@ -5,10 +5,10 @@ either one transaction of their Consents and Media (10 and 110) or two (Consents
 of the rounds after the first WARMUP (JIT warm-up)."""
 import base64, json, os, statistics, sys, time, urllib.request, uuid
 
+from derm_resources import IDENTIFIABILITY, training_consent
+
 BASE, ROUNDS, WARMUP = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 PATIENTS, IMAGES = int(os.environ.get("PATIENTS", "10")), 11
-IDENTIFIABILITY = "https://dermconsent.org/fhir/CodeSystem/identifiability"
-IMAGE_USE = "https://dermconsent.org/fhir/CodeSystem/image-use"
 JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
 
 
@@ -28,18 +28,6 @@ def entry(method, url, resource):
     return {"resource": resource, "request": {"method": method, "url": url}}
 
 
-def consent(patient):
-    return {"resourceType": "Consent", "status": "active",
-            "scope": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy"}]},
-            "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]},
-                         {"coding": [{"system": "https://dermconsent.org/fhir/CodeSystem/consent-category", "code": "derm-image-use"}]}],
-            "patient": {"reference": "Patient/" + patient}, "dateTime": "2026-01-15T10:00:00Z",
-            "policyRule": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "OPTIN"}]},
-            "provision": {"type": "deny", "provision": [{"type": "permit",
-                                                          "purpose": [{"system": IMAGE_USE, "code": "ai-training"}],
-                                                          "securityLabel": [{"system": IDENTIFIABILITY, "code": "deidentified"}]}]}}
-
-
 def media(patient, binary):
     return {"resourceType": "Media", "meta": {"security": [{"system": IDENTIFIABILITY, "code": "deidentified"}]},
             "status": "completed", "subject": {"reference": "Patient/" + patient},
@@ -52,7 +40,7 @@ def population():
     for p in range(PATIENTS):
         patient = f"{prefix}-p{p}"
         people.append(entry("PUT", "Patient/" + patient, {"resourceType": "Patient", "id": patient}))
-        consents.append(entry("POST", "Consent", consent(patient)))
+        consents.append(entry("POST", "Consent", training_consent(patient)))
         for i in range(IMAGES):
             binary = f"{patient}-b{i}"
             people.append(entry("PUT", "Binary/" + binary, {"resourceType": "Binary", "id": binary, "contentType": "image/jpeg",

@@ -5,16 +5,11 @@
 # Usage: ROUNDS=8 WARMUP=2 PATIENTS=10 PORT=18090 bench/bundle-ingest.sh   (build first: mvn -B -q -DskipTests package)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-launcher=server/target/dermconsent/bin/dermconsent
-[ -x "$launcher" ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 1; }
+. bench/lib.sh
 port=${PORT:-18090}
 work=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+pid=
+trap 'stop_server; rm -rf "$work"' EXIT
 
-(cd "$work" && exec "$OLDPWD/$launcher" --server.port="$port" >"$work/server.log" 2>&1) &
-pid=$!
-until curl -fs -o /dev/null "http://127.0.0.1:$port/fhir/metadata"; do
-  kill -0 "$pid" 2>/dev/null || { echo "server exited; log:"; tail -20 "$work/server.log"; exit 1; }
-  sleep 0.2
-done
+start_packaged_on_new_database "$port"
 python3 bench/bundle-ingest-bench.py "http://127.0.0.1:$port/fhir" "${ROUNDS:-8}" "${WARMUP:-2}"

@@ -1,5 +1,6 @@
 # Shell functions the benchmark scripts share (sourced, not run): a throwaway PostgreSQL cluster in
-# $work/pg, and stopping the server they started last ($pid). Set work, db, pg_port and pid first.
+# $work/pg, starting the packaged server on a new embedded database, and stopping the server they started
+# last ($pid). Set work, db, pg_port and pid first.
 pg_bin=${PG_BIN:-$(dirname "$(readlink -f "$(command -v pg_ctl 2>/dev/null || echo /usr/lib/postgresql/15/bin/pg_ctl)")")}
 
 # PostgreSQL refuses to run as root: the cluster then belongs to the postgres account
@@ -58,4 +59,18 @@ prepare_dermconsent() {
   "$work/dermconsent/bin/dermconsent-prepare" 2>"$work/prepare.log" \
     || { echo "bin/dermconsent-prepare failed; its output:" >&2; cat "$work/prepare.log" >&2; exit 1; }
   echo "class archive and seed made for the copy in $(( SECONDS - started )) s: $(grep -o 'archiving [0-9]* classes' "$work/prepare.log"), $(( $(stat -c %s "$work/dermconsent/dermconsent.jsa") / 1048576 )) MiB; seed $(du -sm "$work/dermconsent/seed" | cut -f1) MiB" >&2
+}
+
+# Starts the packaged server as the README does (server/target/dermconsent/bin/dermconsent, run from the repository's
+# root) on a new embedded database in $work, listening on port $1, and waits until it answers /fhir/metadata. Its
+# log is $work/server.log. Sets pid.
+start_packaged_on_new_database() {
+  launcher=$(pwd)/server/target/dermconsent/bin/dermconsent
+  [ -x "$launcher" ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 1; }
+  (cd "$work" && exec "$launcher" --server.port="$1" >"$work/server.log" 2>&1) &
+  pid=$!
+  until curl -fs -o /dev/null "http://127.0.0.1:$1/fhir/metadata"; do
+    kill -0 "$pid" 2>/dev/null || { echo "server exited; log:"; tail -20 "$work/server.log"; exit 1; }
+    sleep 0.2
+  done
 }

@@ -6,11 +6,11 @@ checking after each write that a search for AI training finds none or all of the
 write and, per size, the median seconds of the withdrawals and of the grants."""
 import base64, json, os, statistics, sys, time, urllib.error, urllib.request, uuid
 
+from derm_resources import IDENTIFIABILITY, training_consent
+
 BASE = sys.argv[1]
 SIZES = [int(size) for size in os.environ.get("SIZES", "250 500 1000 2000").split()]
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
-IDENTIFIABILITY = "https://dermconsent.org/fhir/CodeSystem/identifiability"
-IMAGE_USE = "https://dermconsent.org/fhir/CodeSystem/image-use"
 JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
 
 
@@ -25,21 +25,6 @@ def call(method, path, body=None, headers=None):
     except urllib.error.HTTPError as refused:
         raise SystemExit(f"{method} {path}: {refused.code} {refused.read().decode()[:500]}")
     return answered, time.perf_counter() - started
-
-
-def consent(patient, status, consent_id=None):
-    resource = {"resourceType": "Consent", "status": status,
-                "scope": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy"}]},
-                "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]},
-                             {"coding": [{"system": "https://dermconsent.org/fhir/CodeSystem/consent-category", "code": "derm-image-use"}]}],
-                "patient": {"reference": "Patient/" + patient}, "dateTime": "2026-01-15T10:00:00Z",
-                "policyRule": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "OPTIN"}]},
-                "provision": {"type": "deny", "provision": [{"type": "permit",
-                                                              "purpose": [{"system": IMAGE_USE, "code": "ai-training"}],
-                                                              "securityLabel": [{"system": IDENTIFIABILITY, "code": "deidentified"}]}]}}
-    if consent_id:
-        resource["id"] = consent_id
-    return resource
 
 
 def media(patient, i):
@@ -58,7 +43,7 @@ results = {}
 for size in SIZES:
     patient = "wd" + uuid.uuid4().hex[:10]
     call("PUT", "/Patient/" + patient, {"resourceType": "Patient", "id": patient})
-    consent_id = call("POST", "/Consent", consent(patient, "active"))[0]["id"]
+    consent_id = call("POST", "/Consent", training_consent(patient))[0]["id"]
     for start in range(0, size, 500):
         entries = [{"resource": media(patient, i), "request": {"method": "POST", "url": "Media"}}
                    for i in range(start, min(size, start + 500))]
@@ -68,7 +53,7 @@ for size in SIZES:
     withdrawals, grants = [], []
     for round_ in range(ROUNDS):
         for status, expected, times in (("inactive", 0, withdrawals), ("active", size, grants)):
-            _, seconds = call("PUT", "/Consent/" + consent_id, consent(patient, status, consent_id))
+            _, seconds = call("PUT", "/Consent/" + consent_id, training_consent(patient, status, consent_id))
             found = permitted(patient)
             if found != expected:
                 raise SystemExit(f"after the consent became {status}, {found} of {size} images permitted, expected {expected}")
