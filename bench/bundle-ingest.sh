@@ -6,10 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-port=${PORT:-18090}
-work=$(mktemp -d)
-pid=
-trap 'stop_server; rm -rf "$work"' EXIT
-
-start_packaged_on_new_database "$port"
+start_packaged_on_new_database "${PORT:-18090}"
 python3 bench/bundle-ingest-bench.py "http://127.0.0.1:$port/fhir" "${ROUNDS:-8}" "${WARMUP:-2}"

@@ -62,9 +62,13 @@ prepare_dermconsent() {
 }
 
 # Starts the packaged server as the README does (server/target/dermconsent/bin/dermconsent, run from the repository's
-# root) on a new embedded database in $work, listening on port $1, and waits until it answers /fhir/metadata. Its
-# log is $work/server.log. Sets pid.
+# root) on a new embedded database in a new directory $work (removed, and the server stopped, on exit), listening on
+# port $1, and waits until it answers /fhir/metadata. Its log is $work/server.log. Sets work, port and pid.
 start_packaged_on_new_database() {
+  port=$1
+  work=$(mktemp -d)
+  pid=
+  trap 'stop_server; rm -rf "$work"' EXIT
   launcher=$(pwd)/server/target/dermconsent/bin/dermconsent
   [ -x "$launcher" ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 1; }
   (cd "$work" && exec "$launcher" --server.port="$1" >"$work/server.log" 2>&1) &

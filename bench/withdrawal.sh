@@ -6,11 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-port=${PORT:-18094}
-work=$(mktemp -d)
-pid=
-trap 'stop_server; rm -rf "$work"' EXIT
-
-start_packaged_on_new_database "$port"
+start_packaged_on_new_database "${PORT:-18094}"
 python3 bench/withdrawal-bench.py "http://127.0.0.1:$port/fhir"
 echo "ERROR lines in the server log: $(grep -c ' ERROR ' "$work/server.log" || true)"
