@@ -49,8 +49,7 @@ abstract class SearchFilterSuite extends FhirApi {
 	void twoPatients() {
 		allowing = patient();
 		refusing = patient();
-		create("Consent", DermJson.consent(testTag, allowing, "active",
-				List.of(DermJson.permit("ai-training", "deidentified", null, null))));
+		consentToTraining(allowing);
 		for (int i = 0; i < 7; i++) {
 			permitted.add(create("Media", DermJson.media(testTag, allowing, "deidentified", null, "")));
 		}
@@ -187,9 +186,7 @@ abstract class SearchFilterSuite extends FhirApi {
 	@Test
 	void aWithdrawalIsInForceForTheVeryNextRequest() {
 		String consent = fhir().get("/Consent?patient=" + allowing).then().extract().path("entry[0].resource.id");
-		fhir().body(DermJson.consent(testTag, allowing, "inactive", List.of(DermJson.permit("ai-training", "deidentified", null, null)))
-						.replaceFirst("\\{\"resourceType\":\"Consent\",", "{\"resourceType\":\"Consent\",\"id\":\"" + consent + "\","))
-				.put("/Consent/" + consent).then().statusCode(200);
+		withdrawTraining(allowing, consent);
 
 		aiTraining().get("/Media?_tag=" + tagQuery() + "&_summary=count").then().body("total", equalTo(0));
 		aiTraining().get("/Media?_tag=" + tagQuery()).then().body("entry", equalTo(null));
@@ -200,8 +197,7 @@ abstract class SearchFilterSuite extends FhirApi {
 	void aWithdrawalBetweenPagesKeepsTheRestOfTheSearchFromShowingTheImages() {
 		// a second patient's permitted images, so that the search outlives the withdrawal with something to show
 		String other = patient();
-		create("Consent", DermJson.consent(testTag, other, "active",
-				List.of(DermJson.permit("ai-training", "deidentified", null, null))));
+		consentToTraining(other);
 		List<String> others = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			others.add(create("Media", DermJson.media(testTag, other, "deidentified", null, "")));
@@ -210,9 +206,7 @@ abstract class SearchFilterSuite extends FhirApi {
 				.extract().jsonPath();
 		List<String> seen = new ArrayList<>(page.getList("entry.resource.id", String.class));
 		String consent = fhir().get("/Consent?patient=" + allowing).then().extract().path("entry[0].resource.id");
-		fhir().body(DermJson.consent(testTag, allowing, "inactive", List.of(DermJson.permit("ai-training", "deidentified", null, null)))
-						.replaceFirst("\\{\"resourceType\":\"Consent\",", "{\"resourceType\":\"Consent\",\"id\":\"" + consent + "\","))
-				.put("/Consent/" + consent).then().statusCode(200);
+		withdrawTraining(allowing, consent);
 
 		List<String> after = new ArrayList<>();
 		for (int pages = 0; pages < 10; pages++) {
@@ -256,10 +250,9 @@ abstract class SearchFilterSuite extends FhirApi {
 	void aConsentWrittenBetweenTwoImagesOfATransactionDecidesBoth() {
 		String tag = testTag + "-between";
 		String bundle = DermJson.transaction(
-				DermJson.entry("POST", "Media", DermJson.media(tag, refusing, "deidentified", null, "")),
-				DermJson.entry("POST", "Consent", DermJson.consent(testTag, refusing, "active",
-						List.of(DermJson.permit("ai-training", "deidentified", null, null)))),
-				DermJson.entry("POST", "Media", DermJson.media(tag, refusing, "deidentified", null, "")));
+				newImageEntry(tag, refusing),
+				DermJson.entry("POST", "Consent", trainingConsent(refusing, "active")),
+				newImageEntry(tag, refusing));
 		fhir().body(bundle).post("/").then().statusCode(200);
 
 		aiTraining().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(2));
@@ -270,15 +263,12 @@ abstract class SearchFilterSuite extends FhirApi {
 	@Test
 	void aWithdrawalInTheTransactionThatWritesImagesAppliesToThem() {
 		String patient = patient();
-		String consentId = create("Consent", DermJson.consent(testTag, patient, "active",
-				List.of(DermJson.permit("ai-training", "deidentified", null, null))));
+		String consentId = consentToTraining(patient);
 		String tag = testTag + "-withdrawn";
-		String withdrawn = DermJson.consent(testTag, patient, "inactive", List.of(DermJson.permit("ai-training", "deidentified", null, null)))
-				.replaceFirst("\\{\"resourceType\":\"Consent\",", "{\"resourceType\":\"Consent\",\"id\":\"" + consentId + "\",");
 		String bundle = DermJson.transaction(
-				DermJson.entry("POST", "Media", DermJson.media(tag, patient, "deidentified", null, "")),
-				DermJson.entry("POST", "Media", DermJson.media(tag, patient, "deidentified", null, "")),
-				DermJson.entry("PUT", "Consent/" + consentId, withdrawn));
+				newImageEntry(tag, patient),
+				newImageEntry(tag, patient),
+				DermJson.entry("PUT", "Consent/" + consentId, withdrawnTrainingConsent(patient, consentId)));
 		fhir().body(bundle).post("/").then().statusCode(200);
 
 		fhir().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(2));
@@ -317,17 +307,14 @@ abstract class SearchFilterSuite extends FhirApi {
 	void aDerivativeFiledUnderAnotherPatientFollowsItsSourcePatientsWithdrawal() {
 		String patient = patient();
 		String other = patient();
-		String consent = DermJson.consent(testTag, patient, "active", List.of(DermJson.permit("ai-training", "deidentified", null, null)));
-		String consentId = create("Consent", consent);
+		String consentId = consentToTraining(patient);
 		String tag = testTag + "-derivative";
 		String photo = create("Media", DermJson.media(tag, patient, "identifiable", null, ""));
 		String derivative = create("Media", DermJson.media(tag, other, "deidentified", null, DermJson.derivedFrom("Media/" + photo)));
 		aiTraining().get("/Media?_tag=urn:dermconsent:test|" + tag).then().statusCode(200)
 				.body("entry.resource.id", equalTo(List.of(derivative)));
 
-		fhir().body(consent.replace("\"active\"", "\"inactive\"")
-						.replaceFirst("\\{", "{\"id\":\"" + consentId + "\","))
-				.put("/Consent/" + consentId).then().statusCode(200);
+		withdrawTraining(patient, consentId);
 
 		aiTraining().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(0));
 		aiTraining().get("/Media/" + derivative).then().statusCode(403);
@@ -340,13 +327,12 @@ abstract class SearchFilterSuite extends FhirApi {
 	@Test
 	void aConsentDeletedInTheTransactionThatWritesImagesPermitsNoneOfThem() {
 		String patient = patient();
-		String consentId = create("Consent", DermJson.consent(testTag, patient, "active",
-				List.of(DermJson.permit("ai-training", "deidentified", null, null))));
+		String consentId = consentToTraining(patient);
 		String tag = testTag + "-deleted";
 		String bundle = DermJson.transaction(
-				DermJson.entry("POST", "Media", DermJson.media(tag, patient, "deidentified", null, "")),
+				newImageEntry(tag, patient),
 				"{\"request\":{\"method\":\"DELETE\",\"url\":\"Consent/" + consentId + "\"}}",
-				DermJson.entry("POST", "Media", DermJson.media(tag, patient, "deidentified", null, "")));
+				newImageEntry(tag, patient));
 		List<String> locations = fhir().body(bundle).post("/").then().statusCode(200).extract()
 				.jsonPath().getList("entry.response.location", String.class);
 
@@ -444,6 +430,31 @@ abstract class SearchFilterSuite extends FhirApi {
 
 	private String patient() {
 		return "Patient/" + create("Patient", "{\"resourceType\":\"Patient\"," + metaWithTestTag() + "}");
+	}
+
+	/** A transaction entry creating a de-identified image of the patient, tagged {@code tag}. */
+	private String newImageEntry(String tag, String patient) {
+		return DermJson.entry("POST", "Media", DermJson.media(tag, patient, "deidentified", null, ""));
+	}
+
+	/** Stores the patient's consent to de-identified AI training; returns its id. */
+	private String consentToTraining(String patient) {
+		return create("Consent", trainingConsent(patient, "active"));
+	}
+
+	/** The patient's consent to de-identified AI training, in force while {@code status} is active. */
+	private String trainingConsent(String patient, String status) {
+		return DermJson.consent(testTag, patient, status, List.of(DermJson.permit("ai-training", "deidentified", null, null)));
+	}
+
+	/** The update of consent {@code consentId} that withdraws it (status inactive). */
+	private String withdrawnTrainingConsent(String patient, String consentId) {
+		return trainingConsent(patient, "inactive")
+				.replaceFirst("\\{\"resourceType\":\"Consent\",", "{\"resourceType\":\"Consent\",\"id\":\"" + consentId + "\",");
+	}
+
+	private void withdrawTraining(String patient, String consentId) {
+		fhir().body(withdrawnTrainingConsent(patient, consentId)).put("/Consent/" + consentId).then().statusCode(200);
 	}
 
 	private String create(String type, String json) {
