@@ -301,7 +301,7 @@ abstract class SearchFilterSuite extends FhirApi {
 	/**
 	 * A derivative answers to its source's patient wherever it is filed: filed under another patient
 	 * (who consents to nothing), it is permitted while the source's patient consents, and a withdrawal
-	 * by the source's patient reaches it at once, by search and by read.
+	 * by the source's patient reaches it at once, by search, by read and by history.
 	 */
 	@Test
 	void aDerivativeFiledUnderAnotherPatientFollowsItsSourcePatientsWithdrawal() {
@@ -318,6 +318,9 @@ abstract class SearchFilterSuite extends FhirApi {
 
 		aiTraining().get("/Media?_tag=urn:dermconsent:test|" + tag + "&_summary=count").then().body("total", equalTo(0));
 		aiTraining().get("/Media/" + derivative).then().statusCode(403);
+		aiTraining().get("/Media/" + derivative + "/_history/1").then().statusCode(403);
+		aiTraining().get("/Media/" + derivative + "/_history").then().statusCode(200)
+				.body("entry.resource.id", not(hasItem(derivative)));
 	}
 
 	/**
