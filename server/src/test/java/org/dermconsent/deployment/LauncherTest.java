@@ -78,6 +78,15 @@ class LauncherTest {
 	}
 
 	@Test
+	void theCompiledCodeIsKeptWithin64MiBUnlessTheOperatorSizesIt() throws Exception {
+		assertThat(run(Map.of())).contains("-XX:ReservedCodeCacheSize=64m");
+
+		// the JVM takes the last of two sizes: the operator's comes after the launcher's
+		List<String> java = run(Map.of("JAVA_OPTS", "-XX:ReservedCodeCacheSize=240m"));
+		assertThat(java.indexOf("-XX:ReservedCodeCacheSize=240m")).isGreaterThan(java.indexOf("-XX:ReservedCodeCacheSize=64m"));
+	}
+
+	@Test
 	void theArchiveIsGivenOnlyWhenItIsNewerThanTheJar() throws Exception {
 		String option = "-XX:SharedArchiveFile=" + layout.home().toRealPath().resolve("dermconsent.jsa");
 		assertThat(run(Map.of())).doesNotContain(option);
