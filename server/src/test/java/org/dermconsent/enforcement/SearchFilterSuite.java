@@ -452,8 +452,7 @@ abstract class SearchFilterSuite extends FhirApi {
 
 	/** The update of consent {@code consentId} that withdraws it (status inactive). */
 	private String withdrawnTrainingConsent(String patient, String consentId) {
-		return trainingConsent(patient, "inactive")
-				.replaceFirst("\\{\"resourceType\":\"Consent\",", "{\"resourceType\":\"Consent\",\"id\":\"" + consentId + "\",");
+		return DermJson.withId(trainingConsent(patient, "inactive"), consentId);
 	}
 
 	private void withdrawTraining(String patient, String consentId) {

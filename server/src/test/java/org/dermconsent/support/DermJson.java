@@ -38,9 +38,9 @@ public final class DermJson {
 				+ "\"content\":{\"contentType\":\"image/jpeg\"," + content + "}}";
 	}
 
-	/** The Media {@code json} with the given id, for an update. */
+	/** The resource {@code json} (a JSON object written by this class or a test) with the given id, for an update. */
 	public static String withId(String json, String id) {
-		return json.replaceFirst("\\{\"resourceType\":\"Media\",", "{\"resourceType\":\"Media\",\"id\":\"" + id + "\",");
+		return json.replaceFirst("\\{\"resourceType\":\"(\\w+)\",", "{\"resourceType\":\"$1\",\"id\":\"" + id + "\",");
 	}
 
 	public static String derivedFrom(String sourceMedia) {
